@@ -1,0 +1,3 @@
+"""Drafting and checking assistant for Chinese performance self-evaluation reports (绩效自评报告)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,131 @@
+"""The `assistant` command line. Exit codes: 0 fine, 1 a finding or failure to report, 2 bad input or usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with a Chinese hint
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="assistant", description="绩效自评报告起草与核查助手")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p_ingest = sub.add_parser("ingest", help="把文件或文件夹导入知识库（默认 knowledge/）")
+    p_ingest.add_argument("paths", nargs="*", type=Path)
+
+    p_search = sub.add_parser("search", help="检索知识库")
+    p_search.add_argument("query")
+    p_search.add_argument("-k", type=int, default=None, help="返回条数")
+    p_search.add_argument("--type", choices=["report", "policy"], dest="doc_type")
+    p_search.add_argument("--year", type=int)
+    p_search.add_argument("--section", help="只在章节路径包含此文字的片段中检索")
+    p_search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    p_search.add_argument("--format", choices=["text", "json"], default="text")
+
+    p_kb = sub.add_parser("kb", help="查看或管理知识库")
+    kb_sub = p_kb.add_subparsers(dest="kb_command", required=True, parser_class=_Parser)
+    p_list = kb_sub.add_parser("list", help="列出已入库的文件")
+    p_list.add_argument("--format", choices=["text", "json"], default="text")
+    p_remove = kb_sub.add_parser("remove", help="从知识库移除文件")
+    p_remove.add_argument("names", nargs="+")
+
+    p_serve = sub.add_parser("serve", help="启动网页界面")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+    return parser
+
+
+def _cmd_ingest(kb, args) -> int:
+    from assistant.ingest.progress import TerminalProgress
+
+    report = kb.ingest(args.paths or None, TerminalProgress())
+    for _, message in report.failed:
+        print(f"错误：{message}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _cmd_search(kb, args) -> int:
+    from assistant.retrieval.retriever import SearchFilters
+
+    filters = SearchFilters(doc_type=args.doc_type, year=args.year, section=args.section)
+    response = kb.search(args.query, args.k, filters, args.mode)
+    if args.format == "json":
+        print(json.dumps([r.to_dict() for r in response.results], ensure_ascii=False, indent=2))
+        if response.warning:
+            print(f"警告：{response.warning}", file=sys.stderr)
+        return 0
+    if response.warning:
+        print(f"警告：{response.warning}")
+    if not response.results:
+        print("没有找到相关内容。")
+    for rank, r in enumerate(response.results, start=1):
+        print(f"[{rank}] {r.source} · {r.section or '（无章节）'} · 字符 {r.start}-{r.end} · 得分 {r.score:.4f}（{r.retrieval}）")
+        print("    " + r.text.replace("\n", "\n    "))
+    return 0
+
+
+def _cmd_kb(kb, args) -> int:
+    if args.kb_command == "list":
+        records = kb.documents()
+        if args.format == "json":
+            print(json.dumps([r.metadata() for r in records], ensure_ascii=False, indent=2))
+            return 0
+        if not records:
+            print("知识库为空。请先运行 assistant ingest。")
+        for r in records:
+            year = r.year if r.year is not None else "—"
+            print(f"{r.source}\t类型：{r.doc_type}\t年度：{year}\t单位：{r.unit or '—'}\t片段：{r.chunk_count}\t标题：{r.title}")
+        return 0
+    missing = 0
+    for name in args.names:
+        removed = kb.remove(name)
+        if removed:
+            for r in removed:
+                print(f"已移除：{r.source}（{r.chunk_count} 个片段）")
+        else:
+            print(f"错误：知识库中没有“{name}”", file=sys.stderr)
+            missing += 1
+    return 1 if missing else 0
+
+
+def _cmd_serve(settings, args) -> int:
+    from assistant.app import launch
+
+    launch(settings, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assistant.knowledge import KnowledgeBase
+    from assistant.settings import load_settings
+
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            return _cmd_serve(settings, args)
+        kb = KnowledgeBase(settings)
+        try:
+            handler = {"ingest": _cmd_ingest, "search": _cmd_search, "kb": _cmd_kb}[args.command]
+            return handler(kb, args)
+        finally:
+            kb.close()
+    except AssistantError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。已入库的内容不受影响，再次运行即可继续。", file=sys.stderr)
+        return 130

