@@ -19,7 +19,8 @@ _NUMBER_CHAR = re.compile(r"[0-9０-９.．,，%％]")
 class Piece:
     start: int
     end: int
-    section: str
+    section: str  # path where the chunk's first body line stands
+    sections: tuple[str, ...] = ()  # every section path the chunk covers, first included
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -68,48 +69,38 @@ def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
 
 
 def chunk_text(text: str, min_chars: int = 300, max_chars: int = 600) -> list[Piece]:
-    """Chunks that never cross a level-1/2 heading, start a new chunk at a lower heading once the current
-    one holds ``min_chars``, and end on a sentence end unless a sentence alone is longer than ``max_chars``."""
+    """Chunks of whole sentences, at most ``max_chars`` long (a longer sentence is cut at a clause mark).
+
+    A chunk ends before a heading once it holds ``min_chars`` (before a top-level heading, once it holds
+    a quarter of that), so chunks follow the document's sections and small sections are packed together.
+    """
     index = SectionIndex(text)
-    hard = sorted({0, *index.starts(max_depth=2), len(text)})
-    # A block holding only heading lines ("二、…" right before "（一）…") joins the block after it.
-    hard = [b for i, b in enumerate(hard) if i in (0, len(hard) - 1) or not index.is_heading_only(text, hard[i - 1], b)]
-    soft = set(index.starts(min_depth=3))
-    pieces: list[Piece] = []
-    for block_start, block_end in zip(hard, hard[1:], strict=False):
-        units: list[tuple[int, int]] = []
-        for s, e in sentence_spans(text, block_start, block_end):
-            units.extend(split_long(text, s, e, max_chars) if e - s > max_chars else [(s, e)])
-        current: list[tuple[int, int]] = []
-        for s, e in units:
-            if current:
-                size_with = e - current[0][0]
-                at_soft_heading = any(current[-1][1] <= h <= s for h in soft)
-                if size_with > max_chars or (at_soft_heading and current[-1][1] - current[0][0] >= min_chars):
-                    pieces.append(_piece(text, index, current[0][0], current[-1][1]))
-                    current = []
-            current.append((s, e))
+    depth_at = {h.start: h.depth for h in index.headings}
+    units: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text, 0, len(text)):
+        units.extend(split_long(text, s, e, max_chars) if e - s > max_chars else [(s, e)])
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for s, e in units:
         if current:
-            pieces.append(_piece(text, index, current[0][0], current[-1][1]))
-    return _merge_tiny(pieces, text, index, min_chars // 4, max_chars)
+            held = current[-1][1] - current[0][0]
+            depth = depth_at.get(s)
+            wanted = depth is not None and held >= (min_chars // 4 if depth == 1 else min_chars)
+            if e - current[0][0] > max_chars or wanted:
+                groups.append(current)
+                current = []
+        current.append((s, e))
+    if current:
+        groups.append(current)
+    return [_piece(text, index, group[0][0], group[-1][1]) for group in groups]
 
 
 def _piece(text: str, index: SectionIndex, start: int, end: int) -> Piece:
-    """A chunk's section is the path where its first non-heading line stands."""
-    return Piece(start, end, index.path_at(index.content_start(text, start, end)))
-
-
-def _merge_tiny(pieces: list[Piece], text: str, index: SectionIndex, tiny: int, max_chars: int) -> list[Piece]:
-    """Fold a fragment shorter than ``tiny`` into the previous chunk of the same section when it fits."""
-    merged: list[Piece] = []
-    for piece in pieces:
-        if (
-            merged
-            and piece.end - piece.start < tiny
-            and merged[-1].section.split(" > ")[:2] == piece.section.split(" > ")[:2]
-            and piece.end - merged[-1].start <= max_chars
-        ):
-            merged[-1] = Piece(merged[-1].start, piece.end, merged[-1].section)
-        else:
-            merged.append(piece)
-    return merged
+    first = index.path_at(index.content_start(text, start, end))
+    covered = [first]
+    for heading in index.headings:
+        if start <= heading.start < end:
+            path = index.path_at(heading.start)
+            if path not in covered:
+                covered.append(path)
+    return Piece(start, end, first, tuple(covered))

@@ -57,11 +57,14 @@ def document_type(relative_path: str) -> str:
     return "other"
 
 
-def document_year(title: str, text: str, file_name: str) -> int | None:
+def document_year(title: str, text: str, file_name: str, doc_type: str = "report") -> int | None:
+    """The year the title or file name states; for reports, else the first "20xx年度" of the text."""
     for source in (title, file_name):
         match = _YEAR_IN_TITLE.search(source) or _YEAR_IN_NAME.search(source)
         if match:
             return int(match.group(1))
+    if doc_type == "policy":
+        return None
     match = re.search(r"((?:19|20)\d{2})\s*年度", text[:2000])
     return int(match.group(1)) if match else None
 
@@ -80,9 +83,10 @@ def document_unit(title: str, text: str) -> str:
 def describe(text: str, relative_path: str) -> DocumentInfo:
     title = document_title(text) or PurePosixPath(relative_path).stem
     name = PurePosixPath(relative_path).name
+    doc_type = document_type(relative_path)
     return DocumentInfo(
         title=title,
-        year=document_year(title, text, name),
+        year=document_year(title, text, name, doc_type),
         unit=document_unit(title, text),
-        doc_type=document_type(relative_path),
+        doc_type=doc_type,
     )

@@ -124,6 +124,7 @@ def _prepare_chunks(item: SourceFile, text: str, content_hash: str, min_chars: i
             year=info.year,
             unit=info.unit,
             file_hash=content_hash,
+            sections=p.sections,
         )
         for i, p in enumerate(pieces)
     ]
@@ -141,6 +142,12 @@ def _prepare_chunks(item: SourceFile, text: str, content_hash: str, min_chars: i
         ingested_at=time.strftime("%Y-%m-%d %H:%M:%S"),
     )
     return chunks, record
+
+
+def embedding_text(chunk: StoredChunk) -> str:
+    """What gets embedded: the chunk with its document title and section path in front, so a passage
+    that never names its unit or topic is still found by a question that does."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
 
 
 def _placeholder_vectors(count: int) -> list[list[float]]:
@@ -202,7 +209,7 @@ def ingest(
             store.delete_chunks(store.chunk_ids(item.doc_id, content_hash))  # a half-written earlier attempt
             for i in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[i : i + EMBED_BATCH]
-                texts = [c.text for c in batch]
+                texts = [embedding_text(c) for c in batch]
                 vectors = embedder.embed_documents(texts) if embedder else _placeholder_vectors(len(batch))
                 store.add_chunks(batch, vectors)
                 progress.chunks_done(len(batch))

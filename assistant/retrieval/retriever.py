@@ -11,6 +11,7 @@ from assistant.embeddings.backends import CachedEmbeddings
 from assistant.errors import EmbeddingError
 from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.retrieval.glossary import expand_query
 from assistant.store.chroma_store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class SearchFilters:
             return False
         if self.year is not None and chunk.year != self.year:
             return False
-        return not (self.section and self.section not in chunk.section)
+        return not self.section or any(self.section in path for path in chunk.sections or (chunk.section,))
 
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -53,6 +54,7 @@ class SearchResult:
     year: int | None
     unit: str
     retrieval: str  # "hybrid", "bm25" or "dense"
+    sections: list[str] = field(default_factory=list)
     bm25_rank: int | None = None
     dense_rank: int | None = None
     warning: str = ""
@@ -115,12 +117,13 @@ class HybridRetriever:
         if not query or not self._chunks:
             return SearchResponse([], mode, self.warning)
         depth = max(k * 4, 20)
+        expanded = expand_query(query)
         warning = self.warning
         dense_ids: list[str] = []
         dense_ok = self.embedder is not None and mode in ("hybrid", "dense")
         if dense_ok:
             try:
-                dense_ids = self._dense(query, depth, filters)
+                dense_ids = self._dense(expanded, depth, filters)
             except EmbeddingError as exc:
                 dense_ok = False
                 warning = f"{exc}；本次检索已退回为仅关键词（BM25）检索。"
@@ -128,7 +131,7 @@ class HybridRetriever:
         bm25_ids: list[str] = []
         if mode in ("hybrid", "bm25") or not dense_ok:
             assert self._bm25 is not None
-            bm25_ids = [cid for cid, _ in self._bm25.rank(query, filters.admits, depth)]
+            bm25_ids = [cid for cid, _ in self._bm25.rank(expanded, filters.admits, depth)]
         used = mode if dense_ok or mode == "bm25" else "bm25"
         rankings = [r for r in (bm25_ids, dense_ids) if r]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
@@ -150,6 +153,7 @@ class HybridRetriever:
                     year=chunk.year,
                     unit=chunk.unit,
                     retrieval=used,
+                    sections=list(chunk.sections),
                     bm25_rank=bm25_pos.get(cid),
                     dense_rank=dense_pos.get(cid),
                     warning=warning,

@@ -19,6 +19,7 @@ from assistant.errors import StoreError
 from assistant.settings import Settings
 
 _PAGE = 2000
+SECTION_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,14 @@ class StoredChunk:
     year: int | None
     unit: str
     file_hash: str
+    sections: tuple[str, ...] = ()  # every section path the chunk covers
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
             "doc_id": self.doc_id,
             "source": self.source,
             "section": self.section,
+            "sections": SECTION_SEPARATOR.join(self.sections or (self.section,)),
             "start": self.start,
             "end": self.end,
             "doc_type": self.doc_type,
@@ -67,6 +70,7 @@ class StoredChunk:
             year=int(meta["year"]) if meta.get("year") is not None else None,
             unit=str(meta.get("unit", "")),
             file_hash=str(meta["file_hash"]),
+            sections=tuple(str(meta.get("sections") or meta.get("section", "")).split(SECTION_SEPARATOR)),
         )
 
 
