@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """Everything configurable. Build it with :func:`load_settings` and pass it down."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="ASSISTANT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(default=Path("data"), description="Every file the program writes lives here.")
@@ -41,6 +45,12 @@ class Settings(BaseSettings):
     chunk_max_chars: int = 600
     max_file_mb: float = 50.0
 
+    cache_override: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ASSISTANT_CACHE_DIR"),
+        description="Embedding and tokenizer cache; defaults to <data_dir>/cache.",
+    )
+
     rrf_k: int = 60
     search_k: int = 5
 
@@ -53,7 +63,7 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.cache_override or self.data_dir / "cache"
 
     @property
     def threads(self) -> int:
