@@ -91,8 +91,10 @@ class KnowledgeBase:
             )
         return self._retriever
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
-        return self.retriever.search(query, k or self.settings.search_k, filters, mode)
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid", expand: bool = True
+    ) -> SearchResponse:
+        return self.retriever.search(query, k or self.settings.search_k, filters, mode, expand)
 
     def close(self) -> None:
         if self._cache is not None:

@@ -24,6 +24,7 @@ def main() -> int:
     parser.add_argument("--queries", type=Path, default=ROOT / "tests/data/retrieval_queries.yaml")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--no-glossary", action="store_true", help="measure without query expansion")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="assistant-rq-"))
@@ -37,7 +38,7 @@ def main() -> int:
                                     ("keyword", [q for q in queries if not q.paraphrase])):
             print(f"-- {subset_name}")
             for mode in ("bm25", "dense", "hybrid"):
-                ranks = [first_hit_rank(kb.search(q.query, 5, mode=mode).results, q) for q in subset]
+                ranks = [first_hit_rank(kb.search(q.query, 5, mode=mode, expand=not args.no_glossary).results, q) for q in subset]
                 scores = score(mode, ranks, subset)
                 print("  " + scores.line())
                 if args.show_misses and subset_name == "all":

@@ -109,15 +109,17 @@ class HybridRetriever:
     def chunk_count(self) -> int:
         return len(self._chunks)
 
-    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
-        """Top ``k`` chunks for ``query``. ``mode`` is "hybrid", "bm25" or "dense"."""
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid", expand: bool = True
+    ) -> SearchResponse:
+        """Top ``k`` chunks for ``query``. ``mode`` is "hybrid", "bm25" or "dense"; ``expand`` adds glossary terms."""
         filters = filters or SearchFilters()
         self.refresh()
         query = query.strip()
         if not query or not self._chunks:
             return SearchResponse([], mode, self.warning)
         depth = max(k * 4, 20)
-        expanded = expand_query(query)
+        expanded = expand_query(query) if expand else query
         warning = self.warning
         dense_ids: list[str] = []
         dense_ok = self.embedder is not None and mode in ("hybrid", "dense")
