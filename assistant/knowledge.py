@@ -12,7 +12,9 @@ from assistant.embeddings.cache import EmbeddingCache
 from assistant.embeddings.factory import EmbedderChoice, build_embedder, store_key
 from assistant.errors import AssistantError
 from assistant.ingest.pipeline import IngestReport, Progress, ingest, remove_document
+from assistant.retrieval.bm25 import index_text
 from assistant.retrieval.retriever import HybridRetriever, SearchFilters, SearchResponse
+from assistant.retrieval.token_cache import TokenCache
 from assistant.settings import Settings
 from assistant.store.chroma_store import ChunkStore, FileRecord, make_client
 
@@ -26,6 +28,13 @@ class KnowledgeBase:
         self._choice: EmbedderChoice | None = None
         self._cache: EmbeddingCache | None = None
         self._retriever: HybridRetriever | None = None
+        self._tokens: TokenCache | None = None
+
+    @property
+    def tokens(self) -> TokenCache:
+        if self._tokens is None:
+            self._tokens = TokenCache(self.settings.cache_dir)
+        return self._tokens
 
     @property
     def store(self) -> ChunkStore:
@@ -63,6 +72,8 @@ class KnowledgeBase:
             max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
             progress=progress,
         )
+        if report.chunks_written:  # tokenize new chunks now, so the first search does not wait for jieba
+            self.tokens.tokens_for([index_text(c) for c in self.store.committed_chunks()])
         return report
 
     def documents(self) -> list[FileRecord]:
@@ -88,6 +99,7 @@ class KnowledgeBase:
                 warning=choice.warning if choice.embedder is None else "",
                 rrf_k=self.settings.rrf_k,
                 cache_dir=self.settings.cache_dir,
+                tokens=self.tokens,
             )
         return self._retriever
 
@@ -99,3 +111,5 @@ class KnowledgeBase:
     def close(self) -> None:
         if self._cache is not None:
             self._cache.close()
+        if self._tokens is not None:
+            self._tokens.close()

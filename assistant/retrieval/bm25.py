@@ -7,15 +7,22 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
+from assistant.retrieval.token_cache import TokenCache
 from assistant.retrieval.tokenize import tokenize
 from assistant.store.chroma_store import StoredChunk
 
 
+def index_text(chunk: StoredChunk) -> str:
+    """What BM25 sees of a chunk: its document title and section path, then its text."""
+    return f"{chunk.title} {chunk.section} {chunk.text}"
+
+
 class BM25Index:
-    def __init__(self, chunks: Sequence[StoredChunk], cache_dir: Path | None = None) -> None:
+    def __init__(self, chunks: Sequence[StoredChunk], cache_dir: Path | None = None, tokens: TokenCache | None = None) -> None:
         self.chunks = list(chunks)
         self._cache_dir = cache_dir
-        corpus = [tokenize(f"{c.title} {c.section} {c.text}", cache_dir) for c in self.chunks]
+        texts = [index_text(c) for c in self.chunks]
+        corpus = tokens.tokens_for(texts) if tokens else [tokenize(t, cache_dir) for t in texts]
         self._bm25 = BM25Okapi(corpus) if corpus and any(corpus) else None
 
     def rank(self, query: str, keep: Callable[[StoredChunk], bool], n: int) -> list[tuple[str, float]]:

@@ -12,6 +12,7 @@ from assistant.errors import EmbeddingError
 from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.fusion import reciprocal_rank_fusion
 from assistant.retrieval.glossary import expand_query
+from assistant.retrieval.token_cache import TokenCache
 from assistant.store.chroma_store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,14 @@ class HybridRetriever:
         warning: str = "",
         rrf_k: int = 60,
         cache_dir: Path | None = None,
+        tokens: TokenCache | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.warning = warning
         self.rrf_k = rrf_k
         self._cache_dir = cache_dir
+        self._tokens = tokens
         self._chunks: dict[str, StoredChunk] = {}
         self._bm25: BM25Index | None = None
         self._snapshot: tuple[tuple[str, str], ...] | None = None
@@ -102,7 +105,7 @@ class HybridRetriever:
             return
         chunks = self.store.committed_chunks()
         self._chunks = {c.id: c for c in chunks}
-        self._bm25 = BM25Index(chunks, self._cache_dir)
+        self._bm25 = BM25Index(chunks, self._cache_dir, self._tokens)
         self._snapshot = snapshot
 
     @property
