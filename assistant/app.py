@@ -50,7 +50,9 @@ def build_app(settings: Settings):
         results = gr.HTML()
         button.click(do_search, [query, doc_type], results, api_name="search")
         query.submit(do_search, [query, doc_type], results)
-        docs = gr.Dataframe(headers=["文件", "类型", "年度", "单位", "片段数"], label="已入库文件", interactive=False)
+        docs = gr.Dataframe(
+            headers=["文件", "类型", "年度", "单位", "片段数"], label="已入库文件", interactive=False
+        )
         demo.load(list_docs, None, docs)
     return demo
 

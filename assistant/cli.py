@@ -72,7 +72,9 @@ def _cmd_search(kb, args) -> int:
     if not response.results:
         print("没有找到相关内容。")
     for rank, r in enumerate(response.results, start=1):
-        print(f"[{rank}] {r.source} · {r.section or '（无章节）'} · 字符 {r.start}-{r.end} · 得分 {r.score:.4f}（{r.retrieval}）")
+        print(
+            f"[{rank}] {r.source} · {r.section or '（无章节）'} · 字符 {r.start}-{r.end} · 得分 {r.score:.4f}（{r.retrieval}）"
+        )
         print("    " + r.text.replace("\n", "\n    "))
     return 0
 
@@ -87,7 +89,9 @@ def _cmd_kb(kb, args) -> int:
             print("知识库为空。请先运行 assistant ingest。")
         for r in records:
             year = r.year if r.year is not None else "—"
-            print(f"{r.source}\t类型：{r.doc_type}\t年度：{year}\t单位：{r.unit or '—'}\t片段：{r.chunk_count}\t标题：{r.title}")
+            print(
+                f"{r.source}\t类型：{r.doc_type}\t年度：{year}\t单位：{r.unit or '—'}\t片段：{r.chunk_count}\t标题：{r.title}"
+            )
         return 0
     missing = 0
     for name in args.names:

@@ -39,7 +39,9 @@ class KnowledgeBase:
     @property
     def store(self) -> ChunkStore:
         if self._store is None:
-            self._store = ChunkStore(make_client(self.settings), self.settings.collection, store_key(self.settings))
+            self._store = ChunkStore(
+                make_client(self.settings), self.settings.collection, store_key(self.settings)
+            )
         return self._store
 
     @property
@@ -51,7 +53,11 @@ class KnowledgeBase:
 
     def describe_backends(self) -> str:
         choice = self.embedder_choice
-        store = f"Chroma 服务器 {self.settings.chroma_url}" if self.settings.chroma_url else f"本地 Chroma（{self.settings.chroma_dir}）"
+        store = (
+            f"Chroma 服务器 {self.settings.chroma_url}"
+            if self.settings.chroma_url
+            else f"本地 Chroma（{self.settings.chroma_dir}）"
+        )
         dense = "无（仅关键词检索）" if choice.embedder is None else choice.key
         return f"向量库：{store}；向量模型：{dense}"
 
@@ -82,7 +88,8 @@ class KnowledgeBase:
     def remove(self, name: str) -> list[FileRecord]:
         """Remove every document whose source path or id equals ``name`` (or ends with ``/name``)."""
         matches = [
-            r for r in self.store.file_records().values()
+            r
+            for r in self.store.file_records().values()
             if name in (r.source, r.doc_id) or r.source.endswith("/" + name)
         ]
         for record in matches:
@@ -104,7 +111,12 @@ class KnowledgeBase:
         return self._retriever
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid", expand: bool = True
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
+        expand: bool = True,
     ) -> SearchResponse:
         return self.retriever.search(query, k or self.settings.search_k, filters, mode, expand)
 

@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default=Path("data"), description="Every file the program writes lives here.")
-    knowledge_dir: Path = Field(default=Path("knowledge"), description="Default folder for `assistant ingest`.")
+    knowledge_dir: Path = Field(
+        default=Path("knowledge"), description="Default folder for `assistant ingest`."
+    )
 
     chroma_url: str | None = Field(default=None, description="http://host:port of a `chroma run` server.")
     collection: str = "knowledge"

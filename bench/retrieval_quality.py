@@ -34,11 +34,17 @@ def main() -> int:
         print(f"ingested {len(report.added)} files, {report.chunks_written} chunks in {report.seconds:.1f}s")
         queries = load_queries(args.queries)
         print(f"{len(queries)} queries ({sum(q.paraphrase for q in queries)} paraphrases)")
-        for subset_name, subset in (("all", queries), ("paraphrase", [q for q in queries if q.paraphrase]),
-                                    ("keyword", [q for q in queries if not q.paraphrase])):
+        for subset_name, subset in (
+            ("all", queries),
+            ("paraphrase", [q for q in queries if q.paraphrase]),
+            ("keyword", [q for q in queries if not q.paraphrase]),
+        ):
             print(f"-- {subset_name}")
             for mode in ("bm25", "dense", "hybrid"):
-                ranks = [first_hit_rank(kb.search(q.query, 5, mode=mode, expand=not args.no_glossary).results, q) for q in subset]
+                ranks = [
+                    first_hit_rank(kb.search(q.query, 5, mode=mode, expand=not args.no_glossary).results, q)
+                    for q in subset
+                ]
                 scores = score(mode, ranks, subset)
                 print("  " + scores.line())
                 if args.show_misses and subset_name == "all":

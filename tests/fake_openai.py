@@ -34,7 +34,9 @@ class FakeEmbeddingServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+                outer.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+                )
                 if outer.fail or not self.path.endswith("/embeddings"):
                     self.send_response(500 if outer.fail else 404)
                     self.end_headers()
@@ -43,7 +45,10 @@ class FakeEmbeddingServer:
                 payload = {
                     "object": "list",
                     "model": body["model"],
-                    "data": [{"object": "embedding", "index": i, "embedding": bigram_vector(t)} for i, t in enumerate(inputs)],
+                    "data": [
+                        {"object": "embedding", "index": i, "embedding": bigram_vector(t)}
+                        for i, t in enumerate(inputs)
+                    ],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
                 }
                 data = json.dumps(payload).encode()

@@ -24,7 +24,9 @@ def test_seed_section_paths_follow_its_headings() -> None:
     index = SectionIndex(text)
     at = text.index("全县实现规模工业总产值94.3亿元")
     assert index.path_at(at) == "六、部门整体支出绩效情况 > （二）坚守“稳增长”主线"
-    assert index.path_at(text.index("人员经费4093973.19元")) == "二、一般公共预算支出情况 > （一）基本支出情况"
+    assert (
+        index.path_at(text.index("人员经费4093973.19元")) == "二、一般公共预算支出情况 > （一）基本支出情况"
+    )
     assert index.path_at(text.index("统筹兼顾抓重点。重点")).startswith("8、 下一步改进措施")
     # "[bookmark: _GoBack]五、…" is still section 五
     assert index.path_at(text.index("2023年无社会保险基金")) == "五、社会保险基金预算支出情况"
@@ -35,7 +37,14 @@ def test_seed_section_paths_follow_its_headings() -> None:
 def test_heading_styles_nest_in_document_order() -> None:
     text = "一、总则\n（一）范围\n1.项目\n（1）细项\n2.其他\n二、附则\n"
     depths = [(h.title, h.depth) for h in find_headings(text)]
-    assert depths == [("一、总则", 1), ("（一）范围", 2), ("1.项目", 3), ("（1）细项", 4), ("2.其他", 3), ("二、附则", 1)]
+    assert depths == [
+        ("一、总则", 1),
+        ("（一）范围", 2),
+        ("1.项目", 3),
+        ("（1）细项", 4),
+        ("2.其他", 3),
+        ("二、附则", 1),
+    ]
 
 
 def test_markdown_heading_marks_are_understood() -> None:

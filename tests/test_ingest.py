@@ -20,7 +20,9 @@ def consistent(kb: KnowledgeBase) -> None:
     assert kb.store.orphan_chunk_ids() == []
 
 
-def test_every_format_is_ingested_and_a_corrupt_docx_does_not_stop_the_rest(tmp_path: Path, make_settings, backend) -> None:
+def test_every_format_is_ingested_and_a_corrupt_docx_does_not_stop_the_rest(
+    tmp_path: Path, make_settings, backend
+) -> None:
     corpus = tmp_path / "kb"
     files = make_corpus(corpus)
     (corpus / "reports" / "坏掉的报告.docx").write_bytes(b"PK\x03\x04 broken")
@@ -48,7 +50,9 @@ def test_every_format_is_ingested_and_a_corrupt_docx_does_not_stop_the_rest(tmp_
     kb.close()
 
 
-def test_rerun_skips_unchanged_replaces_changed_and_removes_deleted(tmp_path: Path, make_settings, backend) -> None:
+def test_rerun_skips_unchanged_replaces_changed_and_removes_deleted(
+    tmp_path: Path, make_settings, backend
+) -> None:
     corpus = tmp_path / "kb"
     files = make_corpus(corpus)
     kb = KnowledgeBase(make_settings(backend, knowledge_dir=corpus))
@@ -59,7 +63,10 @@ def test_rerun_skips_unchanged_replaces_changed_and_removes_deleted(tmp_path: Pa
     assert second.added == [] and second.updated == [] and len(second.unchanged) == len(files)
     assert sum(r.chunk_count for r in kb.documents()) == chunk_total == first.chunks_written
 
-    files["utf8"].write_text(files["utf8"].read_text(encoding="utf-8").replace("汛期施工窗口短", "征地协调进度慢"), encoding="utf-8")
+    files["utf8"].write_text(
+        files["utf8"].read_text(encoding="utf-8").replace("汛期施工窗口短", "征地协调进度慢"),
+        encoding="utf-8",
+    )
     files["pdf"].unlink()
     third = kb.ingest()
     assert third.updated == ["reports/2022-shuili.txt"]
@@ -74,7 +81,11 @@ def test_rerun_skips_unchanged_replaces_changed_and_removes_deleted(tmp_path: Pa
 def test_a_file_that_turns_corrupt_keeps_its_stored_version(tmp_path: Path, make_settings, backend) -> None:
     corpus = tmp_path / "kb"
     (corpus / "reports").mkdir(parents=True)
-    path = write_docx(corpus / "reports" / "2023-a.docx", "2023年度甲局部门整体支出绩效自评报告", ["一、基本情况", "甲局负责城市绿化养护。"])
+    path = write_docx(
+        corpus / "reports" / "2023-a.docx",
+        "2023年度甲局部门整体支出绩效自评报告",
+        ["一、基本情况", "甲局负责城市绿化养护。"],
+    )
     kb = KnowledgeBase(make_settings(backend, knowledge_dir=corpus))
     kb.ingest()
     path.write_bytes(b"not a docx any more")

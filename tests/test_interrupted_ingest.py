@@ -27,13 +27,20 @@ def assert_consistent_view(kb: KnowledgeBase) -> None:
     assert {(c.doc_id, c.file_hash) for c in visible} <= {(r.doc_id, r.file_hash) for r in records.values()}
 
 
-def test_sigkill_during_ingest_then_rerun(tmp_path: Path, subprocess_env: dict[str, str], make_settings) -> None:
+def test_sigkill_during_ingest_then_rerun(
+    tmp_path: Path, subprocess_env: dict[str, str], make_settings
+) -> None:
     corpus = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", corpus)
-    env = dict(subprocess_env, ASSISTANT_CACHE_DIR=str(tmp_path / "fresh-cache"))  # nothing cached: slow enough to kill
+    env = dict(
+        subprocess_env, ASSISTANT_CACHE_DIR=str(tmp_path / "fresh-cache")
+    )  # nothing cached: slow enough to kill
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "ingest", str(corpus)],
-        env=env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     seen = bytearray()
 
@@ -54,7 +61,13 @@ def test_sigkill_during_ingest_then_rerun(tmp_path: Path, subprocess_env: dict[s
     process.wait(timeout=30)
     reader.join(timeout=5)
 
-    settings = make_settings(None, data_dir=tmp_path / "data", cache_override=tmp_path / "fresh-cache", knowledge_dir=corpus, collection="knowledge")
+    settings = make_settings(
+        None,
+        data_dir=tmp_path / "data",
+        cache_override=tmp_path / "fresh-cache",
+        knowledge_dir=corpus,
+        collection="knowledge",
+    )
     kb = KnowledgeBase(settings)
     done_before = len(kb.store.file_records())
     assert 1 <= done_before < 9
@@ -62,8 +75,12 @@ def test_sigkill_during_ingest_then_rerun(tmp_path: Path, subprocess_env: dict[s
     kb.close()
 
     rerun = subprocess.run(
-        [sys.executable, "-m", "assistant", "ingest", str(corpus)], env=env, cwd=str(ROOT),
-        capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "assistant", "ingest", str(corpus)],
+        env=env,
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     kb = KnowledgeBase(settings)
@@ -86,11 +103,16 @@ class CrashingStore(ChunkStore):
             raise SystemExit("simulated crash")
 
 
-def test_crash_while_replacing_a_file_keeps_serving_the_old_version(tmp_path: Path, make_settings, backend) -> None:
+def test_crash_while_replacing_a_file_keeps_serving_the_old_version(
+    tmp_path: Path, make_settings, backend
+) -> None:
     corpus = tmp_path / "kb"
     (corpus / "reports").mkdir(parents=True)
     path = corpus / "reports" / "2023-x.txt"
-    old = "2023年度乙局部门整体支出绩效自评报告\n一、基本情况\n" + "乙局承担河道保洁任务，全年保洁河道120公里。" * 40
+    old = (
+        "2023年度乙局部门整体支出绩效自评报告\n一、基本情况\n"
+        + "乙局承担河道保洁任务，全年保洁河道120公里。" * 40
+    )
     path.write_text(old, encoding="utf-8")
     settings = make_settings(backend, knowledge_dir=corpus)
     kb = KnowledgeBase(settings)
@@ -108,7 +130,11 @@ def test_crash_while_replacing_a_file_keeps_serving_the_old_version(tmp_path: Pa
     assert fresh.store.file_records() == old_record
     assert fresh.store.orphan_chunk_ids()  # the half-written new version is there ...
     assert all("河道保洁" in c.text for c in fresh.store.committed_chunks())  # ... but nobody sees it
-    assert "垃圾分类" not in fresh.search("垃圾分类", 3).results[0].text if fresh.search("垃圾分类", 3).results else True
+    assert (
+        "垃圾分类" not in fresh.search("垃圾分类", 3).results[0].text
+        if fresh.search("垃圾分类", 3).results
+        else True
+    )
 
     report = fresh.ingest()
     assert report.updated == ["reports/2023-x.txt"] and report.orphans_cleaned > 0

@@ -96,7 +96,9 @@ def test_corrupt_pdf_names_the_file(tmp_path: Path) -> None:
 
 
 def test_xlsx_sheets_become_table_rows(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "t.xlsx", {"基础数据表": [["指标", "本年决算"], ["三公经费", 11.2], [None, None]]})
+    path = write_xlsx(
+        tmp_path / "t.xlsx", {"基础数据表": [["指标", "本年决算"], ["三公经费", 11.2], [None, None]]}
+    )
     assert read_source(path).text == "【工作表：基础数据表】\n指标 | 本年决算\n三公经费 | 11.2"
 
 

@@ -36,7 +36,9 @@ def test_query_sets_are_large_enough() -> None:
     assert {q.source for q in queries} <= sources
 
 
-@pytest.mark.parametrize(("path", "floor"), [(QUERIES, 0.95), (HELD_OUT, 0.9)], ids=["tuned-set", "held-out-set"])
+@pytest.mark.parametrize(
+    ("path", "floor"), [(QUERIES, 0.95), (HELD_OUT, 0.9)], ids=["tuned-set", "held-out-set"]
+)
 def test_fused_recall_at_5(knowledge_kb: KnowledgeBase, path, floor: float, capsys) -> None:
     queries = load_queries(path)
     results = {}

@@ -45,9 +45,13 @@ def test_cli_ingest_search_list_remove(tmp_path: Path, subprocess_env: dict[str,
 
     policy_only = json.loads(run_cli(["search", "自评", "--type", "policy", "--format", "json"], env).stdout)
     assert policy_only and {r["doc_type"] for r in policy_only} == {"policy"}
-    year_only = json.loads(run_cli(["search", "绩效自评报告", "--year", "2022", "--format", "json"], env).stdout)
+    year_only = json.loads(
+        run_cli(["search", "绩效自评报告", "--year", "2022", "--format", "json"], env).stdout
+    )
     assert year_only and {r["year"] for r in year_only} == {2022}
-    section_only = json.loads(run_cli(["search", "支出", "--section", "（二）项目支出情况", "--format", "json"], env).stdout)
+    section_only = json.loads(
+        run_cli(["search", "支出", "--section", "（二）项目支出情况", "--format", "json"], env).stdout
+    )
     assert section_only and all(any("（二）项目支出情况" in s for s in r["sections"]) for r in section_only)
 
     listed = run_cli(["kb", "list", "--format", "json"], env)
@@ -117,8 +121,13 @@ def test_openai_compatible_embeddings_endpoint(tmp_path: Path, make_settings, ba
     make_corpus(corpus)
     with FakeEmbeddingServer() as server:
         settings = make_settings(
-            backend, knowledge_dir=corpus, embeddings="openai", openai_base_url=server.url,
-            openai_api_key="sk-test-secret", openai_embedding_model="fake-embed", cache_override=tmp_path / "cache",
+            backend,
+            knowledge_dir=corpus,
+            embeddings="openai",
+            openai_base_url=server.url,
+            openai_api_key="sk-test-secret",
+            openai_embedding_model="fake-embed",
+            cache_override=tmp_path / "cache",
         )
         kb = KnowledgeBase(settings)
         kb.ingest()

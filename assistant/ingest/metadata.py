@@ -10,13 +10,23 @@ from assistant.ingest.structure import find_headings
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_UNIT_SUFFIX = (
-    r"(?:局|委员会|委|办公室|办|中心|院|校|学校|所|站|厅|部|政府|馆|队|协会|联合会|总工会|管委会|公司|集团|医院|街道|镇|乡)"
+_UNIT_SUFFIX = r"(?:局|委员会|委|办公室|办|中心|院|校|学校|所|站|厅|部|政府|馆|队|协会|联合会|总工会|管委会|公司|集团|医院|街道|镇|乡)"
+_UNIT_IN_TITLE = re.compile(
+    rf"(?:(?:19|20)\d{{2}}\s*年度?)?\s*([\u4e00-\u9fff（）()]{{2,30}}?{_UNIT_SUFFIX})"
 )
-_UNIT_IN_TITLE = re.compile(rf"(?:(?:19|20)\d{{2}}\s*年度?)?\s*([\u4e00-\u9fff（）()]{{2,30}}?{_UNIT_SUFFIX})")
-_UNIT_FIELD = re.compile(r"(?:单位名称|部门名称|填报单位|项目单位|实施单位|主管部门)[（(]?[^）)\n]{0,4}[）)]?[:：]\s*([^\s，。；|]{2,40})")
+_UNIT_FIELD = re.compile(
+    r"(?:单位名称|部门名称|填报单位|项目单位|实施单位|主管部门)[（(]?[^）)\n]{0,4}[）)]?[:：]\s*([^\s，。；|]{2,40})"
+)
 _TITLE_STOP = re.compile(r"[:：]|^\[bookmark")
-_FOLDER_TYPES = {"reports": "report", "report": "report", "报告": "report", "policies": "policy", "policy": "policy", "政策": "policy", "制度": "policy"}
+_FOLDER_TYPES = {
+    "reports": "report",
+    "report": "report",
+    "报告": "report",
+    "policies": "policy",
+    "policy": "policy",
+    "政策": "policy",
+    "制度": "policy",
+}
 _TYPE_WORDS = ("自评报告", "评价报告", "整体支出", "项目支出")
 
 

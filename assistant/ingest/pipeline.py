@@ -69,7 +69,9 @@ def _is_candidate(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$"))
 
 
-def discover(paths: Iterable[Path], known_roots: Iterable[str]) -> tuple[list[SourceFile], list[str], list[tuple[str, str]]]:
+def discover(
+    paths: Iterable[Path], known_roots: Iterable[str]
+) -> tuple[list[SourceFile], list[str], list[tuple[str, str]]]:
     """Files to ingest, the directory roots scanned whole, and problems with the paths given."""
     files: list[SourceFile] = []
     scanned_roots: list[str] = []
@@ -86,11 +88,22 @@ def discover(paths: Iterable[Path], known_roots: Iterable[str]) -> tuple[list[So
             scanned_roots.append(root)
             for found in sorted(resolved.rglob("*")):
                 relative = found.relative_to(resolved)
-                if found.is_file() and _is_candidate(found) and not any(p.startswith(".") for p in relative.parts):
+                if (
+                    found.is_file()
+                    and _is_candidate(found)
+                    and not any(p.startswith(".") for p in relative.parts)
+                ):
                     files.append(SourceFile(found, root, relative.as_posix()))
             continue
         if not _is_candidate(resolved):
-            problems.append((str(given), InputFileError(str(given), f"不支持的文件类型（支持 {'、'.join(SUPPORTED_SUFFIXES)}）").args[0]))
+            problems.append(
+                (
+                    str(given),
+                    InputFileError(
+                        str(given), f"不支持的文件类型（支持 {'、'.join(SUPPORTED_SUFFIXES)}）"
+                    ).args[0],
+                )
+            )
             continue
         owner = next((r for r in roots if resolved.is_relative_to(r)), str(resolved.parent))
         files.append(SourceFile(resolved, owner, resolved.relative_to(owner).as_posix()))
@@ -106,7 +119,9 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _prepare_chunks(item: SourceFile, text: str, content_hash: str, min_chars: int, max_chars: int) -> tuple[list[StoredChunk], FileRecord]:
+def _prepare_chunks(
+    item: SourceFile, text: str, content_hash: str, min_chars: int, max_chars: int
+) -> tuple[list[StoredChunk], FileRecord]:
     info = describe(text, item.source)
     doc_type = info.doc_type if info.doc_type != "other" else document_type(item.path.as_posix())
     pieces = chunk_text(text, min_chars, max_chars)
@@ -192,7 +207,11 @@ def ingest(
             progress.file_done(item.source, "failed")
             continue
         existing = records.get(item.doc_id)
-        if existing and existing.file_hash == content_hash and len(store.chunk_ids(item.doc_id, content_hash)) == existing.chunk_count:
+        if (
+            existing
+            and existing.file_hash == content_hash
+            and len(store.chunk_ids(item.doc_id, content_hash)) == existing.chunk_count
+        ):
             report.unchanged.append(item.source)
             progress.file_done(item.source, "unchanged")
             continue

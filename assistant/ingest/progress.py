@@ -9,7 +9,13 @@ from tqdm import tqdm
 
 from assistant.ingest.pipeline import Progress
 
-_STATUS = {"added": "已入库", "updated": "已更新", "unchanged": "未变化，跳过", "failed": "失败", "removed": "已移除"}
+_STATUS = {
+    "added": "已入库",
+    "updated": "已更新",
+    "unchanged": "未变化，跳过",
+    "failed": "失败",
+    "removed": "已移除",
+}
 
 
 class TerminalProgress(Progress):
@@ -18,10 +24,14 @@ class TerminalProgress(Progress):
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.files: tqdm | None = None
-        self.chunks = tqdm(total=0, desc="片段", unit="段", position=1, file=self.stream, leave=True, dynamic_ncols=True)
+        self.chunks = tqdm(
+            total=0, desc="片段", unit="段", position=1, file=self.stream, leave=True, dynamic_ncols=True
+        )
 
     def files_total(self, total: int) -> None:
-        self.files = tqdm(total=total, desc="文件", unit="个", position=0, file=self.stream, leave=True, dynamic_ncols=True)
+        self.files = tqdm(
+            total=total, desc="文件", unit="个", position=0, file=self.stream, leave=True, dynamic_ncols=True
+        )
 
     def file_started(self, source: str, chunks: int) -> None:
         self.chunks.total = (self.chunks.total or 0) + chunks

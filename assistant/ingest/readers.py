@@ -28,7 +28,9 @@ def decode_text(data: bytes, path: str) -> SourceText:
         try:
             return SourceText(data[3:].decode("utf-8"), "utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputFileError(path, f"文件带 UTF-8 标记但内容不是有效的 UTF-8（第 {exc.start} 字节）") from exc
+            raise InputFileError(
+                path, f"文件带 UTF-8 标记但内容不是有效的 UTF-8（第 {exc.start} 字节）"
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(path, "文件是 UTF-16 编码，请另存为 UTF-8 或 GB18030 后再导入")
     try:
@@ -152,7 +154,9 @@ def read_source(path: Path, shown: str | None = None, max_bytes: int | None = No
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        raise InputFileError(shown, f"不支持的文件类型“{suffix or '无扩展名'}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
+        raise InputFileError(
+            shown, f"不支持的文件类型“{suffix or '无扩展名'}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）"
+        )
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -11,7 +11,20 @@ import re
 from dataclasses import dataclass
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
-_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_VALUE = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _TOP = re.compile(rf"^(?:第[{CN_DIGITS}]+[章部节篇]|[{CN_DIGITS}]+、)")
 _PAREN_CN = re.compile(rf"^[（(][{CN_DIGITS}]+[）)]")
@@ -60,7 +73,7 @@ def classify_heading(line: str, last_top_number: int | None) -> tuple[str, int |
     """
     md = _MD.match(line)
     if md:
-        inner = classify_heading(line[md.end():], last_top_number)
+        inner = classify_heading(line[md.end() :], last_top_number)
         return inner if inner else (f"md{len(md.group(1))}", None)
     if _PAREN_CN.match(line):
         return "paren_cn", None
@@ -93,7 +106,7 @@ def find_headings(text: str) -> list[Heading]:
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         debris = _LEADING_DEBRIS.match(stripped)
-        line = stripped[debris.end():] if debris else stripped
+        line = stripped[debris.end() :] if debris else stripped
         if line:
             found = classify_heading(line, last_top)
             if found:
@@ -101,7 +114,7 @@ def find_headings(text: str) -> list[Heading]:
                 if style == "top" and number is not None:
                     last_top = number
                 if style in open_styles:
-                    del open_styles[open_styles.index(style):]
+                    del open_styles[open_styles.index(style) :]
                 open_styles.append(style)
                 body = _MD.sub("", line)
                 title = heading_title(body)

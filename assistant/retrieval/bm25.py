@@ -18,7 +18,9 @@ def index_text(chunk: StoredChunk) -> str:
 
 
 class BM25Index:
-    def __init__(self, chunks: Sequence[StoredChunk], cache_dir: Path | None = None, tokens: TokenCache | None = None) -> None:
+    def __init__(
+        self, chunks: Sequence[StoredChunk], cache_dir: Path | None = None, tokens: TokenCache | None = None
+    ) -> None:
         self.chunks = list(chunks)
         self._cache_dir = cache_dir
         texts = [index_text(c) for c in self.chunks]

@@ -34,7 +34,9 @@ class ModeScores:
 
 def load_queries(path: Path) -> list[LabelledQuery]:
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [LabelledQuery(r["query"], r["source"], r["section"], bool(r.get("paraphrase", False))) for r in rows]
+    return [
+        LabelledQuery(r["query"], r["source"], r["section"], bool(r.get("paraphrase", False))) for r in rows
+    ]
 
 
 def is_hit(result: SearchResult, expected: LabelledQuery) -> bool:

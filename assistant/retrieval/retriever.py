@@ -113,7 +113,12 @@ class HybridRetriever:
         return len(self._chunks)
 
     def search(
-        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid", expand: bool = True
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
+        expand: bool = True,
     ) -> SearchResponse:
         """Top ``k`` chunks for ``query``. ``mode`` is "hybrid", "bm25" or "dense"; ``expand`` adds glossary terms."""
         filters = filters or SearchFilters()

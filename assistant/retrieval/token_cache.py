@@ -34,7 +34,9 @@ class TokenCache:
             for i in range(0, len(keys), 500):
                 batch = keys[i : i + 500]
                 marks = ",".join("?" * len(batch))
-                for key, joined in self._db.execute(f"SELECT key, tokens FROM tokens WHERE key IN ({marks})", batch):
+                for key, joined in self._db.execute(
+                    f"SELECT key, tokens FROM tokens WHERE key IN ({marks})", batch
+                ):
                     known[key] = joined.split("\x1f") if joined else []
         fresh = {}
         for key, text in zip(keys, texts, strict=True):

@@ -124,7 +124,9 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        url = urlparse(
+            settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}"
+        )
         try:
             client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
@@ -170,7 +172,9 @@ class ChunkStore:
         return records
 
     def commit_file(self, record: FileRecord) -> None:
-        self.files.upsert(ids=[record.doc_id], embeddings=[[1.0]], metadatas=[record.metadata()], documents=[record.source])
+        self.files.upsert(
+            ids=[record.doc_id], embeddings=[[1.0]], metadatas=[record.metadata()], documents=[record.source]
+        )
 
     def drop_file_record(self, doc_id: str) -> None:
         self.files.delete(ids=[doc_id])
@@ -195,8 +199,11 @@ class ChunkStore:
             self.chunks.delete(ids=list(ids[i : i + _PAGE]))
 
     def delete_other_versions(self, doc_id: str, keep_hash: str) -> int:
-        stale = [cid for cid, _, meta in self._get_all(self.chunks, where={"doc_id": doc_id}, include=["metadatas"])
-                 if meta.get("file_hash") != keep_hash]
+        stale = [
+            cid
+            for cid, _, meta in self._get_all(self.chunks, where={"doc_id": doc_id}, include=["metadatas"])
+            if meta.get("file_hash") != keep_hash
+        ]
         self.delete_chunks(stale)
         return len(stale)
 
@@ -213,15 +220,21 @@ class ChunkStore:
     def orphan_chunk_ids(self) -> list[str]:
         """Chunks no file record vouches for: leftovers of an interrupted ingest or removal."""
         valid = {(r.doc_id, r.file_hash) for r in self.file_records().values()}
-        return [cid for cid, _, meta in self._get_all(self.chunks, include=["metadatas"])
-                if (meta.get("doc_id"), meta.get("file_hash")) not in valid]
+        return [
+            cid
+            for cid, _, meta in self._get_all(self.chunks, include=["metadatas"])
+            if (meta.get("doc_id"), meta.get("file_hash")) not in valid
+        ]
 
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         total = self.chunks.count()
         if total == 0:
             return []
         result = self.chunks.query(
-            query_embeddings=[list(vector)], n_results=min(n, total), where=where or None, include=["distances"]
+            query_embeddings=[list(vector)],
+            n_results=min(n, total),
+            where=where or None,
+            include=["distances"],
         )
         ids = result["ids"][0]
         distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
@@ -229,7 +242,9 @@ class ChunkStore:
 
     # helpers --------------------------------------------------------------------------------------
     @staticmethod
-    def _get_all(collection: Any, where: dict[str, Any] | None = None, include: Iterable[str] = ()) -> list[tuple[str, str | None, dict[str, Any]]]:
+    def _get_all(
+        collection: Any, where: dict[str, Any] | None = None, include: Iterable[str] = ()
+    ) -> list[tuple[str, str | None, dict[str, Any]]]:
         rows: list[tuple[str, str | None, dict[str, Any]]] = []
         offset = 0
         include = list(include)
