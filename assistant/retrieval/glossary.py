@@ -17,10 +17,14 @@ def _glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def expansion_terms(query: str) -> list[str]:
-    """Domain terms for the everyday words ``query`` contains, not already in it, in glossary order."""
+    """Domain terms for the everyday words ``query`` contains, not already in it, in glossary order.
+
+    An entry is skipped when the question already uses one of its terms (公务接待费 contains 接待, but a
+    question that says 公务接待费 needs no help).
+    """
     terms: list[str] = []
     for key, targets in _glossary():
-        if key in query:
+        if key in query and not any(term in query for term in targets if term != key):
             for term in targets:
                 if term not in query and term not in terms:
                     terms.append(term)
