@@ -70,7 +70,7 @@ def _cmd_search(kb, args) -> int:
     if response.warning:
         print(f"警告：{response.warning}")
     if not response.results:
-        print("没有找到相关内容。")
+        print("知识库为空，请先运行 assistant ingest。" if not kb.documents() else "没有找到相关内容。")
     for rank, r in enumerate(response.results, start=1):
         print(
             f"[{rank}] {r.source} · {r.section or '（无章节）'} · 字符 {r.start}-{r.end} · 得分 {r.score:.4f}（{r.retrieval}）"

@@ -74,6 +74,11 @@ def test_cli_reports_a_bad_file_and_exits_1(tmp_path: Path, subprocess_env: dict
     assert "新增 6 个文件" in result.stdout
 
 
+def test_cli_search_on_an_empty_store_says_so(subprocess_env: dict[str, str]) -> None:
+    result = run_cli(["search", "三公经费"], subprocess_env)
+    assert result.returncode == 0 and "知识库为空" in result.stdout
+
+
 def test_cli_usage_errors_exit_2(subprocess_env: dict[str, str]) -> None:
     assert run_cli(["search"], subprocess_env).returncode == 2
     assert run_cli(["frobnicate"], subprocess_env).returncode == 2

@@ -87,8 +87,15 @@ def chunk_text(text: str, min_chars: int = 300, max_chars: int = 600) -> list[Pi
             depth = depth_at.get(s)
             wanted = depth is not None and held >= (min_chars // 4 if depth == 1 else min_chars)
             if e - current[0][0] > max_chars or wanted:
-                groups.append(current)
-                current = []
+                # bare heading lines at the end go with the body that follows them
+                cut = len(current)
+                while cut > 1 and index.is_bare_heading(current[cut - 1][0]):
+                    cut -= 1
+                carried = current[cut:]
+                if carried and e - carried[0][0] > max_chars:
+                    carried, cut = [], len(current)
+                groups.append(current[:cut])
+                current = carried
         current.append((s, e))
     if current:
         groups.append(current)

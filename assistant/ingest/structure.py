@@ -154,6 +154,10 @@ class SectionIndex:
             if (max_depth is None or h.depth <= max_depth) and (min_depth is None or h.depth >= min_depth)
         ]
 
+    def is_bare_heading(self, offset: int) -> bool:
+        """True when a heading line with no body text starts at ``offset``."""
+        return offset in self._pure_starts
+
     def is_heading_only(self, text: str, start: int, end: int) -> bool:
         """True when every non-blank line of ``text[start:end]`` is a heading line with no body text."""
         offset = start
