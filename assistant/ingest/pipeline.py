@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from assistant.ingest.metadata import describe, document_type
 from assistant.ingest.readers import SUPPORTED_SUFFIXES, read_source
 from assistant.store.chroma_store import ChunkStore, FileRecord, StoredChunk, chunk_id, doc_id_for
 
-EMBED_BATCH = 16
+WRITE_BATCH = 16  # chunks embedded and written to the store per call
 
 
 @dataclass
@@ -179,7 +179,6 @@ def ingest(
     max_chars: int = 600,
     max_bytes: int | None = None,
     progress: Progress | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
 ) -> IngestReport:
     """Bring the store in line with ``paths``: add new and changed files, drop deleted ones.
 
@@ -198,8 +197,6 @@ def ingest(
     progress.files_total(len(files))
 
     for item in files:
-        if should_stop():
-            break
         try:
             content_hash = file_hash(item.path)
         except OSError as exc:
@@ -226,8 +223,8 @@ def ingest(
         progress.file_started(item.source, len(chunks))
         try:
             store.delete_chunks(store.chunk_ids(item.doc_id, content_hash))  # a half-written earlier attempt
-            for i in range(0, len(chunks), EMBED_BATCH):
-                batch = chunks[i : i + EMBED_BATCH]
+            for i in range(0, len(chunks), WRITE_BATCH):
+                batch = chunks[i : i + WRITE_BATCH]
                 texts = [embedding_text(c) for c in batch]
                 vectors = embedder.embed_documents(texts) if embedder else _placeholder_vectors(len(batch))
                 store.add_chunks(batch, vectors)
@@ -244,13 +241,12 @@ def ingest(
         report.chars_read += len(source_text.text)
         progress.file_done(item.source, "updated" if existing else "added")
 
-    if not should_stop():
-        seen = {f.doc_id for f in files}
-        for record in records.values():
-            if record.root in scanned_roots and record.doc_id not in seen:
-                remove_document(store, record)
-                report.removed.append(record.source)
-                progress.file_done(record.source, "removed")
+    seen = {f.doc_id for f in files}
+    for record in records.values():
+        if record.root in scanned_roots and record.doc_id not in seen:
+            remove_document(store, record)
+            report.removed.append(record.source)
+            progress.file_done(record.source, "removed")
     report.seconds = time.perf_counter() - started
     progress.close()
     return report

@@ -147,25 +147,9 @@ class SectionIndex:
             current = path
         return current
 
-    def starts(self, max_depth: int | None = None, min_depth: int | None = None) -> list[int]:
-        return [
-            h.start
-            for h in self.headings
-            if (max_depth is None or h.depth <= max_depth) and (min_depth is None or h.depth >= min_depth)
-        ]
-
     def is_bare_heading(self, offset: int) -> bool:
         """True when a heading line with no body text starts at ``offset``."""
         return offset in self._pure_starts
-
-    def is_heading_only(self, text: str, start: int, end: int) -> bool:
-        """True when every non-blank line of ``text[start:end]`` is a heading line with no body text."""
-        offset = start
-        for raw in text[start:end].splitlines(keepends=True):
-            if raw.strip() and offset + len(raw) - len(raw.lstrip()) not in self._pure_starts:
-                return False
-            offset += len(raw)
-        return True
 
     def content_start(self, text: str, start: int, end: int) -> int:
         """Offset of the first line in ``text[start:end]`` that is not a bare heading (``start`` if none)."""
