@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_remove = kb_sub.add_parser("remove", help="从知识库移除文件")
     p_remove.add_argument("names", nargs="+")
 
+    p_check = sub.add_parser("check", help="核对文稿中的数字（合计、占比、比率、增减、计数、目标及数据表）")
+    p_check.add_argument("draft", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_check.add_argument("--format", choices=["text", "json"], default="text")
+
     p_serve = sub.add_parser("serve", help="启动网页界面")
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
@@ -105,6 +110,28 @@ def _cmd_kb(kb, args) -> int:
     return 1 if missing else 0
 
 
+def _cmd_check(args) -> int:
+    from assistant.checks.checker import check_text
+    from assistant.checks.report import render_text
+    from assistant.checks.table import load_table
+    from assistant.ingest.readers import read_source
+
+    if args.draft.suffix.lower() not in (".txt", ".md", ".docx"):
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+        return 2
+    if not args.draft.exists():
+        print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
+        return 2
+    text = read_source(args.draft).text
+    table = load_table(args.data) if args.data else None
+    findings = check_text(text, table)
+    if args.format == "json":
+        print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(text, findings, str(args.draft)))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def _cmd_serve(settings, args) -> int:
     from assistant.app import launch
 
@@ -118,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from assistant.settings import load_settings
 
     try:
+        if args.command == "check":
+            return _cmd_check(args)
         settings = load_settings()
         if args.command == "serve":
             return _cmd_serve(settings, args)

@@ -1,0 +1,1 @@
+"""The deterministic numeric checker: figures, relations and arithmetic, with the computation shown."""

@@ -1,0 +1,78 @@
+"""Interval arithmetic over printed figures: a printed value stands for every value that rounds to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from assistant.checks.figures import Figure
+from assistant.checks.numbers import format_decimal
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: Decimal
+    hi: Decimal
+
+    @classmethod
+    def of(cls, figure: Figure) -> Interval:
+        return cls(figure.value - figure.tolerance, figure.value + figure.tolerance)
+
+    @classmethod
+    def exact(cls, value: Decimal) -> Interval:
+        return cls(value, value)
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.lo <= other.hi and other.lo <= self.hi
+
+    def contains(self, value: Decimal) -> bool:
+        return self.lo <= value <= self.hi
+
+
+def divide(numerator: Interval, denominator: Interval, scale: Decimal = HUNDRED) -> Interval | None:
+    """numerator ÷ denominator × scale over the intervals; None when the denominator may be zero."""
+    if denominator.lo <= 0 <= denominator.hi:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        candidates = [n / d * scale for n in (numerator.lo, numerator.hi) for d in (denominator.lo, denominator.hi)]
+    return Interval(min(candidates), max(candidates))
+
+
+def percent_text(value: Decimal, places: int = 2) -> str:
+    return f"{format_decimal(value, places)}%"
+
+
+def amount_text(value: Decimal, unit: str = "元", places: int | None = 2) -> str:
+    """An amount in 元 for a message: 2 decimals unless it is whole."""
+    if places is not None and value == value.to_integral_value():
+        return f"{format_decimal(value, 0)} {unit}"
+    return f"{format_decimal(value, places)} {unit}"
+
+
+def figure_text(figure: Figure) -> str:
+    return figure.text
+
+
+def in_unit_of(figure: Figure, value: Decimal) -> str:
+    """``value`` (base units) written in the figure's unit at its printed precision."""
+    return f"{format_decimal(value / figure.scale, figure.decimals)}{figure.unit}"
+
+
+def shared_unit_text(figures: list[Figure], value: Decimal) -> str:
+    """``value`` in the unit all ``figures`` share (at their finest precision), else in base units."""
+    units = {f.unit for f in figures}
+    places = max(f.decimals for f in figures)
+    if len(units) == 1:
+        first = figures[0]
+        return f"{format_decimal(value / first.scale, places)}{first.unit}"
+    base = {"money": "元", "percent": "%"}.get(figures[0].dimension, figures[0].unit)
+    return f"{format_decimal(value, 2)}{base}"

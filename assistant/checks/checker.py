@@ -1,0 +1,38 @@
+"""check_text: every numeric check over a draft, optionally against a figures table."""
+
+from __future__ import annotations
+
+from assistant.checks.against_data import check_against_data
+from assistant.checks.document import Draft
+from assistant.checks.findings import Finding, sort_findings
+from assistant.checks.growth import check_growth
+from assistant.checks.lists import check_lists
+from assistant.checks.rates import check_rates
+from assistant.checks.shares import check_shares
+from assistant.checks.sums import check_wholes_and_parts
+from assistant.checks.table import FiguresTable
+
+
+def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
+    """All findings for ``text``, errors first, each with the computation in its message."""
+    draft = Draft.parse(text)
+    findings: list[Finding] = []
+    findings += check_wholes_and_parts(draft)
+    findings += check_shares(draft, table)
+    findings += check_rates(draft)
+    findings += check_growth(draft, table)
+    findings += check_lists(draft)
+    if table is not None:
+        findings += check_against_data(draft, table)
+    return sort_findings(_deduplicate(findings))
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.kind, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept

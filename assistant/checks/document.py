@@ -1,0 +1,99 @@
+"""A draft prepared for checking: its sentences, its figures, and what each figure measures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.checks.figures import Figure, extract_figures
+
+_SENTENCE_END = re.compile(r"[。！？!?]|\n")
+_CLAUSE_MARK = "，,；;：:、（(）)"
+_LEADING = re.compile(
+    r"^(?:其中|以及|并且|同时|另外|另|和|及|与|并|且|而|全年|本年|当年|今年|年末|年初|累计|全县|全市|全区|全省|共|总计|合计|"
+    r"(?:19|20)\d{2}\s*年度?|截至\S{0,8}?(?:底|末)|[，,；;：:\s])+"
+)
+_TRAILING = re.compile(
+    r"(?:分别为|分别是|分别|共计|合计|总计|累计|达到了|达到|增至|增加到|降至|减少到|为|是|达|约为|约|近|超过|超|逾|共|计|有|了|的|已)+$"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass
+class Draft:
+    text: str
+    figures: list[Figure]
+    sentences: list[Sentence]
+    sentence_of: list[int] = field(default_factory=list)  # figure index -> sentence index
+
+    @classmethod
+    def parse(cls, text: str) -> Draft:
+        sentences = split_sentences(text)
+        figures = extract_figures(text)
+        sentence_of = []
+        index = 0
+        for figure in figures:
+            while index < len(sentences) - 1 and sentences[index].end <= figure.start:
+                index += 1
+            sentence_of.append(index)
+        return cls(text, figures, sentences, sentence_of)
+
+    def sentence_text(self, index: int) -> str:
+        s = self.sentences[index]
+        return self.text[s.start : s.end]
+
+    def figures_in(self, sentence: int) -> list[int]:
+        return [i for i, s in enumerate(self.sentence_of) if s == sentence]
+
+    def prefix(self, i: int) -> str:
+        """Text of the figure's own clause before it: from the previous clause mark or figure, in its sentence."""
+        figure = self.figures[i]
+        sentence = self.sentences[self.sentence_of[i]]
+        floor = sentence.start
+        if i > 0 and self.sentence_of[i - 1] == self.sentence_of[i]:
+            floor = max(floor, self.figures[i - 1].end)
+        cut = floor
+        for pos in range(figure.start - 1, floor - 1, -1):
+            if self.text[pos] in _CLAUSE_MARK:
+                cut = pos + 1
+                break
+        return self.text[cut : figure.start]
+
+    def subject(self, i: int) -> str:
+        """What the figure measures, as the text names it (connectives and copulas stripped)."""
+        raw = self.prefix(i).strip()
+        raw = re.sub(r"^(?:其中|以及|和|及|与)[：:]?", "", raw)
+        previous = None
+        while previous != raw:
+            previous = raw
+            raw = _LEADING.sub("", raw)
+            raw = _TRAILING.sub("", raw).strip()
+        return raw
+
+    def in_parentheses(self, i: int) -> bool:
+        figure = self.figures[i]
+        sentence = self.sentences[self.sentence_of[i]]
+        before = self.text[sentence.start : figure.start]
+        return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, column
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences = []
+    cursor = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() > cursor:
+            sentences.append(Sentence(cursor, match.end()))
+        cursor = match.end()
+    if cursor < len(text):
+        sentences.append(Sentence(cursor, len(text)))
+    return sentences or [Sentence(0, len(text))]

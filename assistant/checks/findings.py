@@ -1,0 +1,52 @@
+"""The one Finding model shared by every check (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+KINDS = (
+    "part_sum", "share_sum", "ratio", "rate", "growth", "subset", "count", "target", "data_mismatch", "unverified",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Finding:
+    kind: str
+    severity: str  # "error" | "warning" | "info"
+    start: int
+    end: int
+    text: str
+    message: str
+    expected: str | None = None
+    found: str | None = None
+    related: list[Span] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+        }
+        if self.expected is not None:
+            data["expected"] = self.expected
+        if self.found is not None:
+            data["found"] = self.found
+        if self.related:
+            data["related"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.related]
+        return data
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.kind))

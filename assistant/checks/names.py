@@ -1,0 +1,76 @@
+"""Names of things measured: normalisation, aliases and known decompositions, from a data file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+_DROP = re.compile(r"[\s“”‘’\"'「」『』《》]")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def normalize(name: str) -> str:
+    """Quotes and spaces removed, half-width brackets made full-width."""
+    return _DROP.sub("", name).translate(_BRACKETS)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    canonical_of: dict[str, str]  # normalized variant -> canonical
+    variants_of: dict[str, tuple[str, ...]]  # canonical -> normalized variants (canonical included), longest first
+    decompositions: dict[str, tuple[str, ...]]  # canonical whole -> canonical parts
+    lower_is_better: tuple[str, ...]
+
+    def canonical(self, name: str) -> str:
+        key = normalize(name)
+        return self.canonical_of.get(key, key)
+
+    def variants(self, name: str) -> tuple[str, ...]:
+        canonical = self.canonical(name)
+        return self.variants_of.get(canonical, (canonical,))
+
+    def whole_of(self, parts: set[str]) -> str | None:
+        """The whole whose complete decomposition contains all of ``parts`` (canonical names)."""
+        for whole, members in self.decompositions.items():
+            if parts <= set(members):
+                return whole
+        return None
+
+    def disjoint(self, a: str, b: str) -> bool:
+        return a != b and any(a in members and b in members for members in self.decompositions.values())
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = yaml.safe_load(resources.files("assistant.data").joinpath("aliases.yaml").read_text(encoding="utf-8"))
+    canonical_of: dict[str, str] = {}
+    variants_of: dict[str, tuple[str, ...]] = {}
+    for canonical, variants in raw["aliases"].items():
+        names = {normalize(canonical), *(normalize(v) for v in variants)}
+        for name in names:
+            canonical_of[name] = normalize(canonical)
+        variants_of[normalize(canonical)] = tuple(sorted(names, key=len, reverse=True))
+    decompositions = {
+        canonical_of.get(normalize(w), normalize(w)): tuple(canonical_of.get(normalize(p), normalize(p)) for p in parts)
+        for w, parts in raw["decompositions"].items()
+    }
+    return Vocabulary(canonical_of, variants_of, decompositions, tuple(raw.get("lower_is_better", [])))
+
+
+def find_name(text: str, names: list[str]) -> tuple[str, int] | None:
+    """The name (canonical) whose variant occurs in ``text`` nearest its end (longest on ties), with its end."""
+    vocab = vocabulary()
+    haystack = normalize(text)
+    best: tuple[int, int, str] | None = None
+    for name in names:
+        for variant in vocab.variants(name) + (normalize(name),):
+            at = haystack.rfind(variant)
+            if at >= 0:
+                key = (at + len(variant), len(variant), name)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    return (best[2], best[0]) if best else None

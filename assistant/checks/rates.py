@@ -1,0 +1,68 @@
+"""Rates stated with their numerator and denominator in the same sentence (解决率, 执行率, 完成率 …)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
+from assistant.checks.document import Draft
+from assistant.checks.findings import Finding, Span
+
+_RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,10}(?:率|满意度))(?:为|达到|达|是|约|了|仅|只有|已达)*\s*$")
+_NOT_A_RATE = re.compile(r"(?:增长率|增速|变动率|下降率|增幅|降幅|占比|比重|利率|税率|费率|汇率)$")
+_NUMERATOR = re.compile(r"已|实际|完成|执行|在职|实有|解决|办结|决算|满意|合格|达标|到位|支付|拨付|结余|有效|回收|收回|使用|验收|覆盖|参保|成活")
+_DENOMINATOR = re.compile(r"总|共|收集|受理|预算|编制|目标|计划|指标值|应|核定|调查|发放|全部|全年|任务|申报|抽检|抽查")
+
+
+def _roles(draft: Draft, a: int, b: int) -> tuple[int, int]:
+    """(numerator, denominator) of two figures by what their subjects say, else in order of mention."""
+    sa, sb = draft.subject(a), draft.subject(b)
+    a_num, b_num = bool(_NUMERATOR.search(sa)), bool(_NUMERATOR.search(sb))
+    a_den, b_den = bool(_DENOMINATOR.search(sa)), bool(_DENOMINATOR.search(sb))
+    if (a_num and not a_den) and (b_den and not b_num):
+        return a, b
+    if (b_num and not b_den) and (a_den and not a_num):
+        return b, a
+    return b, a  # "共收集 407 件，已解决 404 件" : the later figure is the part
+
+
+def check_rates(draft: Draft) -> list[Finding]:
+    findings = []
+    for i, figure in enumerate(draft.figures):
+        if not figure.is_percent or not figure.exact:
+            continue
+        match = _RATE.search(draft.prefix(i))
+        if not match or _NOT_A_RATE.search(match.group("name")):
+            continue
+        sentence = draft.sentence_of[i]
+        before = [j for j in draft.figures_in(sentence) if j < i and not draft.figures[j].is_percent and not draft.in_parentheses(j)]
+        if len(before) < 2:
+            continue
+        a, b = before[-2], before[-1]
+        fa, fb = draft.figures[a], draft.figures[b]
+        if fa.dimension != fb.dimension or not (fa.exact and fb.exact):
+            continue
+        numerator, denominator = _roles(draft, a, b)
+        fn, fd = draft.figures[numerator], draft.figures[denominator]
+        computed = divide(Interval.of(fn), Interval.of(fd))
+        if computed is None or computed.overlaps(Interval.of(figure)):
+            continue
+        exact = fn.value / fd.value * HUNDRED
+        expected = in_unit_of(figure, exact)
+        findings.append(
+            Finding(
+                kind="rate",
+                severity="error",
+                start=figure.start,
+                end=figure.end,
+                text=figure.text,
+                message=(
+                    f"{match.group('name')} = {draft.subject(numerator)} {fn.text} ÷ {draft.subject(denominator)} {fd.text}"
+                    f" = {percent_text(exact)}，文中写作 {figure.text}；按文中的精度应为 {expected}。"
+                ),
+                expected=expected,
+                found=figure.text,
+                related=[Span(fn.start, fn.end, fn.text), Span(fd.start, fd.end, fd.text)],
+            )
+        )
+    return findings

@@ -1,0 +1,46 @@
+"""Findings as the terminal shows them: position, the sentence with the span marked, the message."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.checks.document import Draft
+from assistant.checks.findings import Finding
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+KIND_LABEL = {
+    "part_sum": "分项合计", "share_sum": "占比合计", "ratio": "占比", "rate": "比率", "growth": "增减",
+    "subset": "包含关系", "count": "计数", "target": "目标完成", "data_mismatch": "与数据表不符", "unverified": "无法核对",
+}  # fmt: skip
+
+
+def _sentence_with_mark(draft: Draft, finding: Finding) -> str:
+    for sentence in draft.sentences:
+        if sentence.start <= finding.start < sentence.end:
+            end = max(sentence.end, finding.end)
+            before = draft.text[sentence.start : finding.start]
+            inside = draft.text[finding.start : finding.end]
+            after = draft.text[finding.end : end]
+            return f"{before}【{inside}】{after}".strip()
+    return finding.text
+
+
+def render_text(text: str, findings: list[Finding], source: str = "") -> str:
+    draft = Draft.parse(text)
+    lines = []
+    for finding in findings:
+        line, column = draft.line_col(finding.start)
+        where = f"{source}:" if source else ""
+        lines.append(f"{where}{line}:{column} {SEVERITY_LABEL[finding.severity]}［{KIND_LABEL.get(finding.kind, finding.kind)}］")
+        lines.append(f"    {_sentence_with_mark(draft, finding)}")
+        lines.append(f"    {finding.message}")
+    lines.append(summary(findings, len(draft.figures)))
+    return "\n".join(lines)
+
+
+def summary(findings: list[Finding], figure_count: int) -> str:
+    counts = Counter(f.severity for f in findings)
+    return (
+        f"共核对 {figure_count} 个数字：错误 {counts.get('error', 0)} 处，警告 {counts.get('warning', 0)} 处，"
+        f"提示 {counts.get('info', 0)} 处。"
+    )

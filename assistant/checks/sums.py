@@ -1,0 +1,134 @@
+"""Wholes and their parts: "A 为 x，其中：B y，C z" (part_sum) and "N 个，其中 M 个" (subset)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.checks.arithmetic import Interval, shared_unit_text
+from assistant.checks.document import Draft
+from assistant.checks.findings import Finding, Span
+from assistant.checks.names import vocabulary
+
+_AMONG = re.compile(r"其中[：:]?")
+_SCORE_TOTAL = re.compile(r"(?:总分|总得分|得分|合计|总计)")
+
+
+def _whole_before(draft: Draft, sentence: int, position: int) -> int | None:
+    """The last exact figure before ``position`` in the sentence, outside parentheses."""
+    candidates = [i for i in draft.figures_in(sentence) if draft.figures[i].end <= position and draft.figures[i].exact]
+    candidates = [i for i in candidates if not draft.in_parentheses(i) and not draft.figures[i].is_percent]
+    return candidates[-1] if candidates else None
+
+
+def check_wholes_and_parts(draft: Draft) -> list[Finding]:
+    findings: list[Finding] = []
+    vocab = vocabulary()
+    for sentence_index, sentence in enumerate(draft.sentences):
+        text = draft.text
+        marks = [m for m in _AMONG.finditer(text, sentence.start, sentence.end)]
+        for n, mark in enumerate(marks):
+            whole_index = _whole_before(draft, sentence_index, mark.start())
+            if whole_index is None:
+                continue
+            whole = draft.figures[whole_index]
+            limit = marks[n + 1].start() if n + 1 < len(marks) else sentence.end
+            in_scope = [i for i in draft.figures_in(sentence_index) if mark.end() <= draft.figures[i].start < limit]
+            if n + 1 < len(marks):  # the next 其中's whole is not a part of this one
+                next_whole = _whole_before(draft, sentence_index, marks[n + 1].start())
+                in_scope = [i for i in in_scope if i != next_whole]
+            parts = [
+                i for i in in_scope
+                if draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i) and draft.subject(i)
+            ]  # fmt: skip
+            if not parts:
+                continue
+            if any(not draft.figures[i].exact for i in parts):
+                continue
+            if whole.is_count:
+                findings.extend(_subset(draft, whole_index, parts))
+            elif whole.is_money or whole.dimension == "score" or whole.dimension.startswith("measure:"):
+                findings.extend(_part_sum(draft, whole_index, parts, vocab))
+    return findings
+
+
+def _subset(draft: Draft, whole_index: int, parts: list[int]) -> list[Finding]:
+    whole = draft.figures[whole_index]
+    findings = []
+    for i in parts:
+        part = draft.figures[i]
+        if part.value > whole.value:
+            findings.append(
+                Finding(
+                    kind="subset",
+                    severity="error",
+                    start=part.start,
+                    end=part.end,
+                    text=part.text,
+                    message=(
+                        f"“{draft.subject(i)}”{part.text}是“{draft.subject(whole_index)}”{whole.text}中的一部分，"
+                        f"却比总数多 {part.value - whole.value:f}{part.unit}：部分不能大于整体。"
+                    ),
+                    expected=f"≤ {whole.text}",
+                    found=part.text,
+                    related=[Span(whole.start, whole.end, whole.text)],
+                )
+            )
+    return findings
+
+
+def _component(name: str, members: tuple[str, ...], vocab) -> str | None:
+    """The member of a decomposition that ``name`` names (公务接待费预算数 names 公务接待费)."""
+    for member in members:
+        if any(variant in name for variant in vocab.variants(member)):
+            return member
+    return None
+
+
+def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[Finding]:
+    whole = draft.figures[whole_index]
+    whole_subject = draft.subject(whole_index)
+    decomposition = vocab.decompositions.get(_match_decomposition(vocab.canonical(whole_subject), vocab) or "", ())
+    components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
+    complete = bool(decomposition) and None not in components and set(components) == set(decomposition)
+    complete = complete and len(components) == len(decomposition)
+    if whole.dimension == "score" and _SCORE_TOTAL.search(whole_subject):
+        complete = True
+    total = Interval.exact(whole.value * 0)
+    for i in parts:
+        total = total + Interval.of(draft.figures[i])
+    whole_range = Interval.of(whole)
+    involved = [whole] + [draft.figures[i] for i in parts]
+    exact_sum = sum((draft.figures[i].value for i in parts), start=whole.value * 0)
+    sum_text = shared_unit_text(involved, exact_sum)
+    terms = " + ".join(f"{draft.subject(i)} {draft.figures[i].text}" for i in parts)
+    related = [Span(draft.figures[i].start, draft.figures[i].end, draft.figures[i].text) for i in parts]
+    if total.lo > whole_range.hi:
+        message = f"{terms} = {sum_text}，超过{whole_subject} {whole.text}：各部分之和不能大于整体。"
+    elif complete and not total.overlaps(whole_range):
+        difference = shared_unit_text(involved, abs(whole.value - exact_sum))
+        names = "、".join(draft.subject(i) for i in parts)
+        message = f"{terms} = {sum_text}，与{whole_subject} {whole.text}相差 {difference}（{names}合计应等于{whole_subject}）。"
+    else:
+        return []
+    return [
+        Finding(
+            kind="part_sum",
+            severity="error",
+            start=whole.start,
+            end=whole.end,
+            text=whole.text,
+            message=message,
+            expected=sum_text,
+            found=whole.text,
+            related=related,
+        )
+    ]
+
+
+def _match_decomposition(name: str, vocab) -> str | None:
+    if name in vocab.decompositions:
+        return name
+    for whole in vocab.decompositions:
+        if any(variant in name for variant in vocab.variants(whole)):
+            return whole
+    return None

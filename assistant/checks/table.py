@@ -1,0 +1,164 @@
+"""The figures table (DESIGN.md §4): CSV, XLSX, YAML or JSON; English or Chinese headers; validated whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.checks.names import normalize, vocabulary
+from assistant.checks.numbers import FULL_WIDTH
+from assistant.checks.units import unit_table
+from assistant.errors import InputFileError
+
+COLUMNS = {
+    "name": ("name", "名称", "指标", "项目", "指标名称"),
+    "value": ("value", "数值", "实际值", "实际完成值", "决算数", "金额"),
+    "unit": ("unit", "单位", "计量单位"),
+    "target": ("target", "目标值", "目标", "年度指标值", "指标值"),
+    "prior_year": ("prior_year", "上年数", "上年", "上年值", "上年决算数"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # as given
+    key: str  # canonical
+    value: Decimal  # in base units (元 for money)
+    unit: str
+    dimension: str
+    target: Decimal | None
+    prior_year: Decimal | None
+    line: int  # row number in the file (header = 1)
+
+    def in_unit(self, amount: Decimal) -> str:
+        factor = unit_table().get(self.unit).factor  # type: ignore[union-attr]
+        return f"{(amount / factor).normalize():f}{self.unit}"
+
+
+@dataclass(frozen=True)
+class FiguresTable:
+    rows: dict[str, Row]  # canonical name -> row
+
+    def names(self) -> list[str]:
+        return list(self.rows)
+
+    def get(self, name: str) -> Row | None:
+        return self.rows.get(vocabulary().canonical(name))
+
+
+def _number(raw: Any, shown: str, line: int, column: str) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip().translate(FULL_WIDTH).replace(",", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{raw}”不是数字") from None
+    if not value.is_finite():
+        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{raw}”不是有效数字")
+    return value
+
+
+def _records(path: Path, shown: str) -> list[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from assistant.ingest.readers import decode_text
+
+        text = decode_text(path.read_bytes(), shown).text
+        return list(csv.DictReader(io.StringIO(text)))
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(str(path), read_only=True, data_only=True)
+        except Exception as exc:
+            raise InputFileError(shown, "不是有效的 Excel（.xlsx）文件") from exc
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        workbook.close()
+        if not rows:
+            return []
+        header = [str(h).strip() if h is not None else "" for h in rows[0]]
+        return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+    if suffix in (".yaml", ".yml", ".json"):
+        from assistant.ingest.readers import decode_text
+
+        text = decode_text(path.read_bytes(), shown).text
+        try:
+            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise InputFileError(shown, f"格式错误：{exc}") from exc
+        if isinstance(data, dict):
+            data = data.get("figures", data.get("rows", data))
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise InputFileError(shown, "应为一组记录（每条含 name/名称、value/数值、unit/单位）")
+        return data
+    raise InputFileError(shown, f"不支持的数据表格式“{suffix}”（支持 .csv、.xlsx、.yaml、.json）")
+
+
+def _column_map(headers: list[str], shown: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, options in COLUMNS.items():
+        for header in headers:
+            if header and header.strip().lower() in options:
+                found[key] = header
+                break
+    missing = [COLUMNS[k][1] + f"（{k}）" for k in ("name", "value", "unit") if k not in found]
+    if missing:
+        raise InputFileError(shown, f"缺少必需的列：{'、'.join(missing)}")
+    return found
+
+
+def parse_records(records: list[dict[str, Any]], shown: str) -> FiguresTable:
+    """Validate every row; the first problem is raised with its row number, nothing is half-read."""
+    if not records:
+        raise InputFileError(shown, "数据表中没有数据行")
+    headers = sorted({str(h) for r in records for h in r if h is not None})
+    columns = _column_map(headers, shown)
+    units = unit_table()
+    vocab = vocabulary()
+    rows: dict[str, Row] = {}
+    for index, record in enumerate(records, start=2):
+        name = str(record.get(columns["name"]) or "").strip()
+        if not name:
+            raise InputFileError(shown, f"第 {index} 行缺少名称")
+        unit_text = str(record.get(columns["unit"]) or "").strip()
+        unit = units.get(unit_text)
+        if unit is None or not unit.is_quantity:
+            raise InputFileError(shown, f"第 {index} 行（{name}）的单位“{unit_text}”无法识别（可用：元、万元、亿元、%、个、家、项、件、人、次、处、公里 等）")
+        value = _number(record.get(columns["value"]), shown, index, "数值")
+        if value is None:
+            raise InputFileError(shown, f"第 {index} 行（{name}）缺少数值")
+        target = _number(record.get(columns["target"]), shown, index, "目标值") if "target" in columns else None
+        prior = _number(record.get(columns["prior_year"]), shown, index, "上年数") if "prior_year" in columns else None
+        key = vocab.canonical(name)
+        row = Row(name, key, value * unit.factor, unit.text, unit.dimension,
+                  target * unit.factor if target is not None else None,
+                  prior * unit.factor if prior is not None else None, index)  # fmt: skip
+        existing = rows.get(key)
+        if existing and (existing.value, existing.target, existing.prior_year) != (row.value, row.target, row.prior_year):
+            raise InputFileError(shown, f"第 {index} 行的“{name}”与第 {existing.line} 行的“{existing.name}”是同一项，但数值不同")
+        rows[key] = row
+    return FiguresTable(rows)
+
+
+def load_table(path: Path) -> FiguresTable:
+    shown = str(path)
+    if not path.exists():
+        raise InputFileError(shown, "文件不存在")
+    if path.stat().st_size == 0:
+        raise InputFileError(shown, "文件为空")
+    return parse_records(_records(path, shown), shown)
+
+
+def table_from_rows(rows: list[dict[str, Any]]) -> FiguresTable:
+    return parse_records(rows, "数据表")
+
+
+__all__ = ["FiguresTable", "Row", "load_table", "normalize", "parse_records", "table_from_rows"]

@@ -1,0 +1,58 @@
+"""Units of figures: money (to 元), percent, points, scores, counts and measures, from a data file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str  # as written: 万元, %, 家 …
+    dimension: str  # "money", "percent", "points", "score", "count:家", "measure:公里", "time"
+    factor: Decimal  # to the dimension's base unit (元 for money, % for percent, 1 otherwise)
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.dimension != "time"
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    units: dict[str, Unit]
+    ordered: tuple[str, ...]  # longest first, for matching the text after a number
+
+    def match(self, text: str, pos: int) -> Unit | None:
+        for word in self.ordered:
+            if text.startswith(word, pos):
+                return self.units[word]
+        return None
+
+    def get(self, word: str) -> Unit | None:
+        return self.units.get(word.strip())
+
+
+@lru_cache(maxsize=1)
+def unit_table() -> UnitTable:
+    raw = yaml.safe_load(resources.files("assistant.data").joinpath("units.yaml").read_text(encoding="utf-8"))
+    units: dict[str, Unit] = {}
+    for word, factor in raw["money"].items():
+        units[str(word)] = Unit(str(word), "money", Decimal(str(factor)))
+    for word, factor in raw["percent"].items():
+        units[str(word)] = Unit(str(word), "percent", Decimal(str(factor)))
+    for word in raw["points"]:
+        units[word] = Unit(word, "points", Decimal(1))
+    for word in raw["score"]:
+        units[word] = Unit(word, "score", Decimal(1))
+    for word in raw["count"]:
+        units.setdefault(word, Unit(word, f"count:{word}", Decimal(1)))
+    for word in raw["measure"]:
+        units.setdefault(word, Unit(word, f"measure:{word}", Decimal(1)))
+    for word in raw["time"]:
+        units[word] = Unit(word, "time", Decimal(1))
+    ordered = tuple(sorted(units, key=len, reverse=True))
+    return UnitTable(units, ordered)
