@@ -11,6 +11,7 @@ from assistant.checks.rates import check_rates
 from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
+from assistant.checks.targets import check_target_claims
 
 
 def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
@@ -24,6 +25,8 @@ def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
     findings += check_lists(draft)
     if table is not None:
         findings += check_against_data(draft, table)
+    else:
+        findings += check_target_claims(draft, None)
     return sort_findings(_deduplicate(findings))
 
 

@@ -30,6 +30,9 @@ class Draft:
     figures: list[Figure]
     sentences: list[Sentence]
     sentence_of: list[int] = field(default_factory=list)  # figure index -> sentence index
+    by_sentence: dict[int, list[int]] = field(default_factory=dict)  # sentence index -> figure indexes
+    _prefixes: dict[int, str] = field(default_factory=dict, repr=False)
+    _subjects: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Draft:
@@ -41,31 +44,53 @@ class Draft:
             while index < len(sentences) - 1 and sentences[index].end <= figure.start:
                 index += 1
             sentence_of.append(index)
-        return cls(text, figures, sentences, sentence_of)
+        by_sentence: dict[int, list[int]] = {}
+        for figure_index, sentence_index in enumerate(sentence_of):
+            by_sentence.setdefault(sentence_index, []).append(figure_index)
+        return cls(text, figures, sentences, sentence_of, by_sentence)
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
         return self.text[s.start : s.end]
 
     def figures_in(self, sentence: int) -> list[int]:
-        return [i for i, s in enumerate(self.sentence_of) if s == sentence]
+        return self.by_sentence.get(sentence, [])
 
     def prefix(self, i: int) -> str:
         """Text of the figure's own clause before it: from the previous clause mark or figure, in its sentence."""
+        if i not in self._prefixes:
+            self._prefixes[i] = self._prefix(i)
+        return self._prefixes[i]
+
+    def _prefix(self, i: int) -> str:
         figure = self.figures[i]
         sentence = self.sentences[self.sentence_of[i]]
         floor = sentence.start
         if i > 0 and self.sentence_of[i - 1] == self.sentence_of[i]:
             floor = max(floor, self.figures[i - 1].end)
         cut = floor
+        depth = 0  # a bracketed part of a name, 因公出国（境）费, does not end the clause
         for pos in range(figure.start - 1, floor - 1, -1):
-            if self.text[pos] in _CLAUSE_MARK:
+            char = self.text[pos]
+            if char in "）)":
+                depth += 1
+            elif char in "（(":
+                if depth == 0:
+                    cut = pos + 1
+                    break
+                depth -= 1
+            elif depth == 0 and char in _CLAUSE_MARK:
                 cut = pos + 1
                 break
         return self.text[cut : figure.start]
 
     def subject(self, i: int) -> str:
         """What the figure measures, as the text names it (connectives and copulas stripped)."""
+        if i not in self._subjects:
+            self._subjects[i] = self._subject(i)
+        return self._subjects[i]
+
+    def _subject(self, i: int) -> str:
         raw = self.prefix(i).strip()
         raw = re.sub(r"^(?:其中|以及|和|及|与)[：:]?", "", raw)
         previous = None

@@ -36,7 +36,9 @@ class Figure:
 
     @property
     def tolerance(self) -> Decimal:
-        """Half a unit of the last printed digit, in base units."""
+        """Half a unit of the last printed digit, in base units; none for a whole count (9家 is exactly 9)."""
+        if (self.is_count and self.decimals == 0 and self.scale == 1) or (self.value == 0 and self.decimals == 0):
+            return Decimal(0)  # nobody writes 0.3万元 as 0万元
         return half_unit(self.decimals, self.scale)
 
     @property

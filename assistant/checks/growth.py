@@ -10,12 +10,12 @@ from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, p
 from assistant.checks.document import Draft
 from assistant.checks.figures import Figure
 from assistant.checks.findings import Finding, Span
-from assistant.checks.names import vocabulary
+from assistant.checks.names import find_name
 from assistant.checks.table import FiguresTable
 
 _CHANGE = re.compile(r"(?:同比|较上年|比上年|较去年|比去年|较上一年|比上一年|与上年相比|较\d{4}年|比\d{4}年)?[^，,；;]{0,6}?"
                      r"(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|下降了|减少了|回落)(?:了)?(?:幅度)?(?:为|达)?\s*$")
-_PRIOR = re.compile(r"上年|去年|上一年|前一年|\d{4}年(?!度?[^，,]*本年)")
+_PRIOR = re.compile(r"上年|去年|上一年|前一年|上年度")
 _DOWN = ("下降", "减少", "降低", "回落")
 
 
@@ -31,16 +31,15 @@ def _current_and_prior(draft: Draft, i: int, table: FiguresTable | None) -> tupl
     current = [j for j in before if j not in prior and j not in changes]
     if not current:
         return None, None, "", None
-    current_index = current[-1] if not prior else current[0]
+    current_index = current[-1]
     cur = draft.figures[current_index]
     if prior:
         p = draft.figures[prior[-1]]
         if p.dimension == cur.dimension:
             return current_index, Interval.of(p), p.text, Span(p.start, p.end, p.text)
     if table is not None:
-        vocab = vocabulary()
-        subject = vocab.canonical(draft.subject(current_index))
-        row = table.get(subject)
+        found = find_name(draft.prefix(current_index), table.names())
+        row = table.rows[found[0]] if found else None
         if row is not None and row.prior_year is not None and row.dimension == cur.dimension:
             return current_index, Interval.exact(row.prior_year), f"{row.in_unit(row.prior_year)}（数据表上年数）", None
     return current_index, None, "", None

@@ -61,13 +61,26 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(canonical_of, variants_of, decompositions, tuple(raw.get("lower_is_better", [])))
 
 
+@lru_cache(maxsize=1)
+def _variant_pattern() -> re.Pattern[str]:
+    vocab = vocabulary()
+    variants = sorted((v for v in vocab.canonical_of if vocab.canonical_of[v] != v), key=len, reverse=True)
+    return re.compile("|".join(re.escape(v) for v in variants))
+
+
+def canonical_text(text: str) -> str:
+    """``text`` normalized with every alias variant written as its canonical name (规上企业总数 → 规模以上工业企业总数)."""
+    vocab = vocabulary()
+    return _variant_pattern().sub(lambda m: vocab.canonical_of[m.group(0)], normalize(text))
+
+
 def find_name(text: str, names: list[str]) -> tuple[str, int] | None:
     """The name (canonical) whose variant occurs in ``text`` nearest its end (longest on ties), with its end."""
     vocab = vocabulary()
-    haystack = normalize(text)
+    haystack = canonical_text(text)
     best: tuple[int, int, str] | None = None
     for name in names:
-        for variant in vocab.variants(name) + (normalize(name),):
+        for variant in (*vocab.variants(name), normalize(name), canonical_text(name)):
             at = haystack.rfind(variant)
             if at >= 0:
                 key = (at + len(variant), len(variant), name)

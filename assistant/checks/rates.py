@@ -10,6 +10,7 @@ from assistant.checks.findings import Finding, Span
 
 _RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,10}(?:率|满意度))(?:为|达到|达|是|约|了|仅|只有|已达)*\s*$")
 _NOT_A_RATE = re.compile(r"(?:增长率|增速|变动率|下降率|增幅|降幅|占比|比重|利率|税率|费率|汇率)$")
+_OTHER_YEAR_OR_CHANGE = re.compile(r"上年|去年|上一年|增长|增加|减少|下降|降低|提高")
 _NUMERATOR = re.compile(r"已|实际|完成|执行|在职|实有|解决|办结|决算|满意|合格|达标|到位|支付|拨付|结余|有效|回收|收回|使用|验收|覆盖|参保|成活")
 _DENOMINATOR = re.compile(r"总|共|收集|受理|预算|编制|目标|计划|指标值|应|核定|调查|发放|全部|全年|任务|申报|抽检|抽查")
 
@@ -19,9 +20,11 @@ def _roles(draft: Draft, a: int, b: int) -> tuple[int, int]:
     sa, sb = draft.subject(a), draft.subject(b)
     a_num, b_num = bool(_NUMERATOR.search(sa)), bool(_NUMERATOR.search(sb))
     a_den, b_den = bool(_DENOMINATOR.search(sa)), bool(_DENOMINATOR.search(sb))
-    if (a_num and not a_den) and (b_den and not b_num):
+    a_is_num, a_is_den = a_num and not a_den, a_den and not a_num
+    b_is_num, b_is_den = b_num and not b_den, b_den and not b_num
+    if a_is_num or b_is_den:
         return a, b
-    if (b_num and not b_den) and (a_den and not a_num):
+    if b_is_num or a_is_den:
         return b, a
     return b, a  # "共收集 407 件，已解决 404 件" : the later figure is the part
 
@@ -35,7 +38,11 @@ def check_rates(draft: Draft) -> list[Finding]:
         if not match or _NOT_A_RATE.search(match.group("name")):
             continue
         sentence = draft.sentence_of[i]
-        before = [j for j in draft.figures_in(sentence) if j < i and not draft.figures[j].is_percent and not draft.in_parentheses(j)]
+        before = [
+            j for j in draft.figures_in(sentence)
+            if j < i and not draft.figures[j].is_percent and not draft.in_parentheses(j)
+            and not _OTHER_YEAR_OR_CHANGE.search(draft.prefix(j))
+        ]  # fmt: skip
         if len(before) < 2:
             continue
         a, b = before[-2], before[-1]

@@ -13,6 +13,8 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import normalize, vocabulary
 from assistant.checks.table import FiguresTable
 
+_AFTER_BASE_AMOUNT = re.compile(r"^\s*(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
+_BASE_WITH_AMOUNT = re.compile(r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:总额|总数)?(?:为|是)?\s*$")
 _SHARE = re.compile(r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$")
 
 
@@ -23,6 +25,7 @@ class Share:
     base_text: str  # the base as the text writes it
     part_index: int | None  # figure index of the part's amount in the same sentence
     part_name: str  # canonical name of the part
+    base_index: int | None = None  # figure index of the base's amount when the text states it: 占B X元的p%
 
 
 def find_shares(draft: Draft) -> list[Share]:
@@ -31,32 +34,54 @@ def find_shares(draft: Draft) -> list[Share]:
     for i, figure in enumerate(draft.figures):
         if not figure.is_percent or not figure.exact:
             continue
+        base_index = None
         match = _SHARE.search(draft.prefix(i))
+        share_prefix = draft.prefix(i)
+        if not match and i > 0 and _AFTER_BASE_AMOUNT.match(draft.prefix(i)) and draft.sentence_of[i - 1] == draft.sentence_of[i]:
+            base_figure = draft.figures[i - 1]
+            base_match = _BASE_WITH_AMOUNT.search(draft.prefix(i - 1))
+            if base_match and base_figure.exact and (base_figure.is_money or base_figure.is_count):
+                match, base_index, share_prefix = base_match, i - 1, draft.prefix(i - 1)
         if not match:
             continue
-        base = vocab.canonical(match.group("base").strip())
-        prefix_before_share = draft.prefix(i)[: match.start()]
+        anchor = base_index if base_index is not None else i
+        base_text = match.group("base").strip()
+        base = vocab.canonical(base_text)
+        prefix_before_share = share_prefix[: match.start()]
         own_subject = re.sub(r"^(?:其中|并|且|而|均)?[，,；;：:\s]*", "", prefix_before_share).strip()
         part_index = None
         for j in [] if own_subject else reversed(draft.figures_in(draft.sentence_of[i])):
             candidate = draft.figures[j]
-            if candidate.end <= figure.start and (candidate.is_money or candidate.is_count) and not draft.in_parentheses(j):
+            if _BASE_WITH_AMOUNT.search(draft.prefix(j)):
+                continue  # the stated amount of another share's base, not a part
+            if candidate.end <= draft.figures[anchor].start and (candidate.is_money or candidate.is_count) and not draft.in_parentheses(j):
                 part_index = j if candidate.exact else None
                 break
         part_name = vocab.canonical(draft.subject(part_index) if part_index is not None else own_subject)
-        shares.append(Share(i, normalize(base), normalize(match.group("base").strip()), part_index, part_name))
+        shares.append(Share(i, normalize(base), normalize(base_text), part_index, part_name, base_index))
     return shares
 
 
-def _base_amount(draft: Draft, base: str, table: FiguresTable | None, before: int) -> tuple[Interval, str, Span | None] | None:
-    """The amount of the base: a figure in the text whose subject names it, else the data table."""
+def _amounts_by_name(draft: Draft) -> dict[str, int]:
+    """First exact money or count figure for each (canonical) subject name in the text."""
     vocab = vocabulary()
-    variants = vocab.variants(base)
+    found: dict[str, int] = {}
     for j, figure in enumerate(draft.figures):
-        if not figure.is_money and not figure.is_count:
-            continue
-        if figure.exact and normalize(draft.subject(j)) in variants:
-            return Interval.of(figure), figure.text, Span(figure.start, figure.end, figure.text)
+        if figure.exact and (figure.is_money or figure.is_count):
+            stated_base = _BASE_WITH_AMOUNT.search(draft.prefix(j))
+            name = stated_base.group("base").strip() if stated_base else draft.subject(j)
+            found.setdefault(vocab.canonical(name), j)
+    return found
+
+
+def _base_amount(
+    draft: Draft, base: str, table: FiguresTable | None, amounts: dict[str, int]
+) -> tuple[Interval, str, Span | None] | None:
+    """The amount of the base: a figure in the text whose subject names it, else the data table."""
+    j = amounts.get(vocabulary().canonical(base))
+    if j is not None:
+        figure = draft.figures[j]
+        return Interval.of(figure), figure.text, Span(figure.start, figure.end, figure.text)
     if table is not None:
         row = table.get(base)
         if row is not None and row.dimension in ("money",) or (row is not None and row.dimension.startswith("count:")):
@@ -73,10 +98,15 @@ def check_shares(draft: Draft, table: FiguresTable | None) -> list[Finding]:
 
 def _check_each_share(draft: Draft, shares: list[Share], table: FiguresTable | None) -> list[Finding]:
     findings = []
+    amounts = _amounts_by_name(draft)
     for share in shares:
         if share.part_index is None:
             continue
-        base = _base_amount(draft, share.base, table, share.index)
+        if share.base_index is not None:
+            stated = draft.figures[share.base_index]
+            base = (Interval.of(stated), stated.text, Span(stated.start, stated.end, stated.text))
+        else:
+            base = _base_amount(draft, share.base, table, amounts)
         if base is None:
             continue
         base_range, base_text, base_span = base

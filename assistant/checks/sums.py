@@ -10,13 +10,17 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 
 _AMONG = re.compile(r"其中[：:]?")
+_CHANGE = re.compile(r"(?:增长|增加|减少|下降|降低|提高|上升)了?$")
 _SCORE_TOTAL = re.compile(r"(?:总分|总得分|得分|合计|总计)")
 
 
 def _whole_before(draft: Draft, sentence: int, position: int) -> int | None:
     """The last exact figure before ``position`` in the sentence, outside parentheses."""
     candidates = [i for i in draft.figures_in(sentence) if draft.figures[i].end <= position and draft.figures[i].exact]
-    candidates = [i for i in candidates if not draft.in_parentheses(i) and not draft.figures[i].is_percent]
+    candidates = [
+        i for i in candidates
+        if not draft.in_parentheses(i) and not draft.figures[i].is_percent and not _CHANGE.search(draft.prefix(i))
+    ]  # fmt: skip
     return candidates[-1] if candidates else None
 
 

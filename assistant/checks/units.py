@@ -33,7 +33,16 @@ class UnitTable:
         return None
 
     def get(self, word: str) -> Unit | None:
-        return self.units.get(word.strip())
+        """The unit a table cell names, including a scaled one such as 万吨 or 万人."""
+        word = word.strip()
+        if word in self.units:
+            return self.units[word]
+        scales = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000)}
+        if len(word) > 1 and word[0] in scales and word[1:] in self.units:
+            base = self.units[word[1:]]
+            if base.is_quantity and base.dimension != "percent":
+                return Unit(word, base.dimension, base.factor * scales[word[0]])
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +57,9 @@ def unit_table() -> UnitTable:
         units[word] = Unit(word, "points", Decimal(1))
     for word in raw["score"]:
         units[word] = Unit(word, "score", Decimal(1))
+    family = {alias: head for head, aliases in raw.get("same_count", {}).items() for alias in aliases}
     for word in raw["count"]:
-        units.setdefault(word, Unit(word, f"count:{word}", Decimal(1)))
+        units.setdefault(word, Unit(word, f"count:{family.get(word, word)}", Decimal(1)))
     for word in raw["measure"]:
         units.setdefault(word, Unit(word, f"measure:{word}", Decimal(1)))
     for word in raw["time"]:
