@@ -25,14 +25,22 @@ def main() -> int:
     args = parser.parse_args()
     result = evaluate(load_cases(args.cases))
     print(f"{result.cases} cases")
-    print(f"{'kind':<14}{'expected':>9}{'found':>7}{'reported':>10}{'correct':>9}{'recall':>9}{'precision':>11}")
+    print(
+        f"{'kind':<14}{'expected':>9}{'found':>7}{'reported':>10}{'correct':>9}{'recall':>9}{'precision':>11}"
+    )
     for kind in sorted(result.kinds):
         s = result.kinds[kind]
-        print(f"{kind:<14}{s.expected:>9}{s.found_expected:>7}{s.reported:>10}{s.reported_correct:>9}{_fmt(s.recall):>9}{_fmt(s.precision):>11}")
+        print(
+            f"{kind:<14}{s.expected:>9}{s.found_expected:>7}{s.reported:>10}{s.reported_correct:>9}{_fmt(s.recall):>9}{_fmt(s.precision):>11}"
+        )
     total = result.overall()
-    print(f"{'overall':<14}{total.expected:>9}{total.found_expected:>7}{total.reported:>10}{total.reported_correct:>9}"
-          f"{_fmt(total.recall):>9}{_fmt(total.precision):>11}")
-    print(f"{'unverified':<14}{result.info.expected:>9}{result.info.found_expected:>7}   (info findings, recall only: {_fmt(result.info.recall)})")
+    print(
+        f"{'overall':<14}{total.expected:>9}{total.found_expected:>7}{total.reported:>10}{total.reported_correct:>9}"
+        f"{_fmt(total.recall):>9}{_fmt(total.precision):>11}"
+    )
+    print(
+        f"{'unverified':<14}{result.info.expected:>9}{result.info.found_expected:>7}   (info findings, recall only: {_fmt(result.info.recall)})"
+    )
     if args.show:
         for line in result.misses:
             print("MISS  " + line)

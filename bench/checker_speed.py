@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus(length: int) -> str:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "knowledge" / "reports").glob("*")) if p.suffix in (".md", ".txt")]
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "knowledge" / "reports").glob("*"))
+        if p.suffix in (".md", ".txt")
+    ]
     joined = "\n".join(texts)
     return (joined * (length // len(joined) + 1))[:length]
 
@@ -43,8 +47,10 @@ def main() -> int:
             findings = check_text(text, table)
             timings.append(time.perf_counter() - started)
         median = statistics.median(timings)
-        print(f"{length:>7} chars: median {median * 1000:8.1f} ms over {args.repeat} runs, "
-              f"{length / median:10.0f} chars/s, {len(findings)} findings")
+        print(
+            f"{length:>7} chars: median {median * 1000:8.1f} ms over {args.repeat} runs, "
+            f"{length / median:10.0f} chars/s, {len(findings)} findings"
+        )
     return 0
 
 

@@ -43,7 +43,9 @@ def divide(numerator: Interval, denominator: Interval, scale: Decimal = HUNDRED)
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        candidates = [n / d * scale for n in (numerator.lo, numerator.hi) for d in (denominator.lo, denominator.hi)]
+        candidates = [
+            n / d * scale for n in (numerator.lo, numerator.hi) for d in (denominator.lo, denominator.hi)
+        ]
     return Interval(min(candidates), max(candidates))
 
 

@@ -82,14 +82,16 @@ def evaluate(cases: list[dict[str, Any]]) -> Evaluation:
             if any(f.kind == kind and _touches(f, span) for f in errors):
                 score.found_expected += 1
             else:
-                result.misses.append(f"{case['id']}: {kind} @ {text[span[0]:span[1]]}")
+                result.misses.append(f"{case['id']}: {kind} @ {text[span[0] : span[1]]}")
         for finding in errors:
             score = result.kinds[finding.kind]
             score.reported += 1
             if any(finding.kind == kind and _touches(finding, span) for kind, span in expected):
                 score.reported_correct += 1
             else:
-                result.false_alarms.append(f"{case['id']}: {finding.kind} @ {finding.text}: {finding.message}")
+                result.false_alarms.append(
+                    f"{case['id']}: {finding.kind} @ {finding.text}: {finding.message}"
+                )
         for item in case.get("info") or []:
             span = _span_of(text, item)
             result.info.expected += 1

@@ -37,7 +37,9 @@ class Figure:
     @property
     def tolerance(self) -> Decimal:
         """Half a unit of the last printed digit, in base units; none for a whole count (9家 is exactly 9)."""
-        if (self.is_count and self.decimals == 0 and self.scale == 1) or (self.value == 0 and self.decimals == 0):
+        if (self.is_count and self.decimals == 0 and self.scale == 1) or (
+            self.value == 0 and self.decimals == 0
+        ):
             return Decimal(0)  # nobody writes 0.3万元 as 0万元
         return half_unit(self.decimals, self.scale)
 
@@ -119,7 +121,12 @@ def extract_figures(text: str) -> list[Figure]:
             pos += 1
         if unit is None or not unit.is_quantity:
             continue
-        if match.group("chinese") and unit.dimension == "money" and len(match.group("chinese")) == 1 and match.group("chinese") in "万亿千百十":
+        if (
+            match.group("chinese")
+            and unit.dimension == "money"
+            and len(match.group("chinese")) == 1
+            and match.group("chinese") in "万亿千百十"
+        ):
             continue  # "亿元以上" has no number
         end = pos + len(unit.text)
         if _is_section_number(text, start, match.end()) or _in_document_number(text, start, match.end()):

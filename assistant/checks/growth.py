@@ -13,16 +13,24 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import find_name
 from assistant.checks.table import FiguresTable
 
-_CHANGE = re.compile(r"(?:同比|较上年|比上年|较去年|比去年|较上一年|比上一年|与上年相比|较\d{4}年|比\d{4}年)?[^，,；;]{0,6}?"
-                     r"(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|下降了|减少了|回落)(?:了)?(?:幅度)?(?:为|达)?\s*$")
+_CHANGE = re.compile(
+    r"(?:同比|较上年|比上年|较去年|比去年|较上一年|比上一年|与上年相比|较\d{4}年|比\d{4}年)?[^，,；;]{0,6}?"
+    r"(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|下降了|减少了|回落)(?:了)?(?:幅度)?(?:为|达)?\s*$"
+)
 _PRIOR = re.compile(r"上年|去年|上一年|前一年|上年度")
 _DOWN = ("下降", "减少", "降低", "回落")
 
 
-def _current_and_prior(draft: Draft, i: int, table: FiguresTable | None) -> tuple[int | None, Interval | None, str, Span | None]:
+def _current_and_prior(
+    draft: Draft, i: int, table: FiguresTable | None
+) -> tuple[int | None, Interval | None, str, Span | None]:
     """(current figure, prior amount, prior as printed, prior span) for the change figure ``i``."""
     sentence = draft.sentence_of[i]
-    before = [j for j in draft.figures_in(sentence) if j < i and not draft.figures[j].is_percent and draft.figures[j].exact]
+    before = [
+        j
+        for j in draft.figures_in(sentence)
+        if j < i and not draft.figures[j].is_percent and draft.figures[j].exact
+    ]
     before = [j for j in before if not draft.in_parentheses(j)]
     if not before:
         return None, None, "", None
@@ -41,7 +49,12 @@ def _current_and_prior(draft: Draft, i: int, table: FiguresTable | None) -> tupl
         found = find_name(draft.prefix(current_index), table.names())
         row = table.rows[found[0]] if found else None
         if row is not None and row.prior_year is not None and row.dimension == cur.dimension:
-            return current_index, Interval.exact(row.prior_year), f"{row.in_unit(row.prior_year)}（数据表上年数）", None
+            return (
+                current_index,
+                Interval.exact(row.prior_year),
+                f"{row.in_unit(row.prior_year)}（数据表上年数）",
+                None,
+            )
     return current_index, None, "", None
 
 
@@ -61,7 +74,9 @@ def check_growth(draft: Draft, table: FiguresTable | None) -> list[Finding]:
     return findings
 
 
-def _check_amount_of_change(draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None) -> list[Finding]:
+def _check_amount_of_change(
+    draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None
+) -> list[Finding]:
     current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table)
     if current_index is None or prior is None:
         return []
@@ -94,7 +109,9 @@ def _check_amount_of_change(draft: Draft, i: int, figure: Figure, down: bool, ta
     ]
 
 
-def _check_rate_of_change(draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None) -> list[Finding]:
+def _check_rate_of_change(
+    draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None
+) -> list[Finding]:
     current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table)
     if current_index is None:
         return []

@@ -21,7 +21,9 @@ def normalize(name: str) -> str:
 @dataclass(frozen=True)
 class Vocabulary:
     canonical_of: dict[str, str]  # normalized variant -> canonical
-    variants_of: dict[str, tuple[str, ...]]  # canonical -> normalized variants (canonical included), longest first
+    variants_of: dict[
+        str, tuple[str, ...]
+    ]  # canonical -> normalized variants (canonical included), longest first
     decompositions: dict[str, tuple[str, ...]]  # canonical whole -> canonical parts
     lower_is_better: tuple[str, ...]
 
@@ -46,7 +48,9 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    raw = yaml.safe_load(resources.files("assistant.data").joinpath("aliases.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(
+        resources.files("assistant.data").joinpath("aliases.yaml").read_text(encoding="utf-8")
+    )
     canonical_of: dict[str, str] = {}
     variants_of: dict[str, tuple[str, ...]] = {}
     for canonical, variants in raw["aliases"].items():
@@ -55,7 +59,9 @@ def vocabulary() -> Vocabulary:
             canonical_of[name] = normalize(canonical)
         variants_of[normalize(canonical)] = tuple(sorted(names, key=len, reverse=True))
     decompositions = {
-        canonical_of.get(normalize(w), normalize(w)): tuple(canonical_of.get(normalize(p), normalize(p)) for p in parts)
+        canonical_of.get(normalize(w), normalize(w)): tuple(
+            canonical_of.get(normalize(p), normalize(p)) for p in parts
+        )
         for w, parts in raw["decompositions"].items()
     }
     return Vocabulary(canonical_of, variants_of, decompositions, tuple(raw.get("lower_is_better", [])))

@@ -5,7 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
-CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
 SCALE_WORDS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
@@ -21,7 +34,9 @@ def parse_arabic(text: str) -> tuple[Decimal, int]:
 
 def parse_chinese(text: str) -> int | None:
     """Value of a Chinese numeral such as 三十六, 两千, 一百零五, 一万二千; None if it is not one."""
-    if not text or any(ch not in CN_DIGIT and ch not in CN_SMALL_UNIT and ch not in CN_BIG_UNIT for ch in text):
+    if not text or any(
+        ch not in CN_DIGIT and ch not in CN_SMALL_UNIT and ch not in CN_BIG_UNIT for ch in text
+    ):
         return None
     total = 0
     section = 0

@@ -11,8 +11,12 @@ from assistant.checks.findings import Finding, Span
 _RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,10}(?:率|满意度))(?:为|达到|达|是|约|了|仅|只有|已达)*\s*$")
 _NOT_A_RATE = re.compile(r"(?:增长率|增速|变动率|下降率|增幅|降幅|占比|比重|利率|税率|费率|汇率)$")
 _OTHER_YEAR_OR_CHANGE = re.compile(r"上年|去年|上一年|增长|增加|减少|下降|降低|提高")
-_NUMERATOR = re.compile(r"已|实际|完成|执行|在职|实有|解决|办结|决算|满意|合格|达标|到位|支付|拨付|结余|有效|回收|收回|使用|验收|覆盖|参保|成活")
-_DENOMINATOR = re.compile(r"总|共|收集|受理|预算|编制|目标|计划|指标值|应|核定|调查|发放|全部|全年|任务|申报|抽检|抽查")
+_NUMERATOR = re.compile(
+    r"已|实际|完成|执行|在职|实有|解决|办结|决算|满意|合格|达标|到位|支付|拨付|结余|有效|回收|收回|使用|验收|覆盖|参保|成活"
+)
+_DENOMINATOR = re.compile(
+    r"总|共|收集|受理|预算|编制|目标|计划|指标值|应|核定|调查|发放|全部|全年|任务|申报|抽检|抽查"
+)
 
 
 def _roles(draft: Draft, a: int, b: int) -> tuple[int, int]:

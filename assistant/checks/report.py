@@ -31,7 +31,9 @@ def render_text(text: str, findings: list[Finding], source: str = "") -> str:
     for finding in findings:
         line, column = draft.line_col(finding.start)
         where = f"{source}:" if source else ""
-        lines.append(f"{where}{line}:{column} {SEVERITY_LABEL[finding.severity]}［{KIND_LABEL.get(finding.kind, finding.kind)}］")
+        lines.append(
+            f"{where}{line}:{column} {SEVERITY_LABEL[finding.severity]}［{KIND_LABEL.get(finding.kind, finding.kind)}］"
+        )
         lines.append(f"    {_sentence_with_mark(draft, finding)}")
         lines.append(f"    {finding.message}")
     lines.append(summary(findings, len(draft.figures)))

@@ -15,7 +15,9 @@ from assistant.checks.table import FiguresTable
 
 _AFTER_BASE_AMOUNT = re.compile(r"^\s*(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
 _BASE_WITH_AMOUNT = re.compile(r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:总额|总数)?(?:为|是)?\s*$")
-_SHARE = re.compile(r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$")
+_SHARE = re.compile(
+    r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,12 @@ def find_shares(draft: Draft) -> list[Share]:
         base_index = None
         match = _SHARE.search(draft.prefix(i))
         share_prefix = draft.prefix(i)
-        if not match and i > 0 and _AFTER_BASE_AMOUNT.match(draft.prefix(i)) and draft.sentence_of[i - 1] == draft.sentence_of[i]:
+        if (
+            not match
+            and i > 0
+            and _AFTER_BASE_AMOUNT.match(draft.prefix(i))
+            and draft.sentence_of[i - 1] == draft.sentence_of[i]
+        ):
             base_figure = draft.figures[i - 1]
             base_match = _BASE_WITH_AMOUNT.search(draft.prefix(i - 1))
             if base_match and base_figure.exact and (base_figure.is_money or base_figure.is_count):
@@ -54,7 +61,11 @@ def find_shares(draft: Draft) -> list[Share]:
             candidate = draft.figures[j]
             if _BASE_WITH_AMOUNT.search(draft.prefix(j)):
                 continue  # the stated amount of another share's base, not a part
-            if candidate.end <= draft.figures[anchor].start and (candidate.is_money or candidate.is_count) and not draft.in_parentheses(j):
+            if (
+                candidate.end <= draft.figures[anchor].start
+                and (candidate.is_money or candidate.is_count)
+                and not draft.in_parentheses(j)
+            ):
                 part_index = j if candidate.exact else None
                 break
         part_name = vocab.canonical(draft.subject(part_index) if part_index is not None else own_subject)
@@ -84,7 +95,11 @@ def _base_amount(
         return Interval.of(figure), figure.text, Span(figure.start, figure.end, figure.text)
     if table is not None:
         row = table.get(base)
-        if row is not None and row.dimension in ("money",) or (row is not None and row.dimension.startswith("count:")):
+        if (
+            row is not None
+            and row.dimension in ("money",)
+            or (row is not None and row.dimension.startswith("count:"))
+        ):
             return Interval.exact(row.value), row.in_unit(row.value), None
     return None
 
@@ -192,8 +207,11 @@ def _check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
                             f"同为占{b.base_text}的比重，{parts_a.text} ÷ {pa.text} 推算的基数约为 {_mid(ia):.0f} 元，"
                             f"{parts_b.text} ÷ {pb.text} 推算的基数约为 {_mid(ib):.0f} 元，两者不一致，至少一个占比的基数有误。"
                         ),
-                        related=[Span(pa.start, pa.end, pa.text), Span(parts_a.start, parts_a.end, parts_a.text),
-                                 Span(parts_b.start, parts_b.end, parts_b.text)],  # fmt: skip
+                        related=[
+                            Span(pa.start, pa.end, pa.text),
+                            Span(parts_a.start, parts_a.end, parts_a.text),
+                            Span(parts_b.start, parts_b.end, parts_b.text),
+                        ],  # fmt: skip
                     )
                 )
     return findings

@@ -16,7 +16,9 @@ _SCORE_TOTAL = re.compile(r"(?:总分|总得分|得分|合计|总计)")
 
 def _whole_before(draft: Draft, sentence: int, position: int) -> int | None:
     """The last exact figure before ``position`` in the sentence, outside parentheses."""
-    candidates = [i for i in draft.figures_in(sentence) if draft.figures[i].end <= position and draft.figures[i].exact]
+    candidates = [
+        i for i in draft.figures_in(sentence) if draft.figures[i].end <= position and draft.figures[i].exact
+    ]
     candidates = [
         i for i in candidates
         if not draft.in_parentheses(i) and not draft.figures[i].is_percent and not _CHANGE.search(draft.prefix(i))
@@ -36,7 +38,9 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
                 continue
             whole = draft.figures[whole_index]
             limit = marks[n + 1].start() if n + 1 < len(marks) else sentence.end
-            in_scope = [i for i in draft.figures_in(sentence_index) if mark.end() <= draft.figures[i].start < limit]
+            in_scope = [
+                i for i in draft.figures_in(sentence_index) if mark.end() <= draft.figures[i].start < limit
+            ]
             if n + 1 < len(marks):  # the next 其中's whole is not a part of this one
                 next_whole = _whole_before(draft, sentence_index, marks[n + 1].start())
                 in_scope = [i for i in in_scope if i != next_whole]
@@ -91,7 +95,9 @@ def _component(name: str, members: tuple[str, ...], vocab) -> str | None:
 def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[Finding]:
     whole = draft.figures[whole_index]
     whole_subject = draft.subject(whole_index)
-    decomposition = vocab.decompositions.get(_match_decomposition(vocab.canonical(whole_subject), vocab) or "", ())
+    decomposition = vocab.decompositions.get(
+        _match_decomposition(vocab.canonical(whole_subject), vocab) or "", ()
+    )
     components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
     complete = bool(decomposition) and None not in components and set(components) == set(decomposition)
     complete = complete and len(components) == len(decomposition)

@@ -131,19 +131,35 @@ def parse_records(records: list[dict[str, Any]], shown: str) -> FiguresTable:
         unit_text = str(record.get(columns["unit"]) or "").strip()
         unit = units.get(unit_text)
         if unit is None or not unit.is_quantity:
-            raise InputFileError(shown, f"第 {index} 行（{name}）的单位“{unit_text}”无法识别（可用：元、万元、亿元、%、个、家、项、件、人、次、处、公里 等）")
+            raise InputFileError(
+                shown,
+                f"第 {index} 行（{name}）的单位“{unit_text}”无法识别（可用：元、万元、亿元、%、个、家、项、件、人、次、处、公里 等）",
+            )
         value = _number(record.get(columns["value"]), shown, index, "数值")
         if value is None:
             raise InputFileError(shown, f"第 {index} 行（{name}）缺少数值")
-        target = _number(record.get(columns["target"]), shown, index, "目标值") if "target" in columns else None
-        prior = _number(record.get(columns["prior_year"]), shown, index, "上年数") if "prior_year" in columns else None
+        target = (
+            _number(record.get(columns["target"]), shown, index, "目标值") if "target" in columns else None
+        )
+        prior = (
+            _number(record.get(columns["prior_year"]), shown, index, "上年数")
+            if "prior_year" in columns
+            else None
+        )
         key = vocab.canonical(name)
         row = Row(name, key, value * unit.factor, unit.text, unit.dimension,
                   target * unit.factor if target is not None else None,
                   prior * unit.factor if prior is not None else None, index)  # fmt: skip
         existing = rows.get(key)
-        if existing and (existing.value, existing.target, existing.prior_year) != (row.value, row.target, row.prior_year):
-            raise InputFileError(shown, f"第 {index} 行的“{name}”与第 {existing.line} 行的“{existing.name}”是同一项，但数值不同")
+        if existing and (existing.value, existing.target, existing.prior_year) != (
+            row.value,
+            row.target,
+            row.prior_year,
+        ):
+            raise InputFileError(
+                shown,
+                f"第 {index} 行的“{name}”与第 {existing.line} 行的“{existing.name}”是同一项，但数值不同",
+            )
         rows[key] = row
     return FiguresTable(rows)
 

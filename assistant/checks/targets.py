@@ -54,7 +54,9 @@ def _finding(draft: Draft, start: int, end: int, claims_met: bool, name: str, ac
 
 def _from_text(draft: Draft, sentence: int) -> tuple[Figure, Figure, str] | None:
     """(target, actual, subject) stated side by side in one sentence."""
-    indexes = [i for i in draft.figures_in(sentence) if draft.figures[i].exact and not draft.in_parentheses(i)]
+    indexes = [
+        i for i in draft.figures_in(sentence) if draft.figures[i].exact and not draft.in_parentheses(i)
+    ]
     targets = [i for i in indexes if _TARGET_SUBJECT.search(draft.prefix(i))]
     actuals = [i for i in indexes if i not in targets and _ACTUAL_SUBJECT.search(draft.prefix(i))]
     for t in targets:
@@ -80,8 +82,13 @@ def check_target_claims(draft: Draft, table: FiguresTable | None) -> list[Findin
             lower = lower_is_better(subject)
             met = actual.value <= target.value if lower else actual.value >= target.value
             if met != claims_met:
-                related = [Span(target.start, target.end, target.text), Span(actual.start, actual.end, actual.text)]
-                findings.append(_finding(draft, start, end, claims_met, "", actual.text, target.text, met, lower, related))
+                related = [
+                    Span(target.start, target.end, target.text),
+                    Span(actual.start, actual.end, actual.text),
+                ]
+                findings.append(
+                    _finding(draft, start, end, claims_met, "", actual.text, target.text, met, lower, related)
+                )
             continue
         found = find_name(text, [r.key for r in rows]) if rows else None
         if not found or table is None:
@@ -92,8 +99,18 @@ def check_target_claims(draft: Draft, table: FiguresTable | None) -> list[Findin
         met = row.value <= row.target if lower else row.value >= row.target
         if met != claims_met:
             findings.append(
-                _finding(draft, start, end, claims_met, f"“{row.name}”", f"{row.in_unit(row.value)}（数据表）",
-                         row.in_unit(row.target), met, lower, [])  # fmt: skip
+                _finding(
+                    draft,
+                    start,
+                    end,
+                    claims_met,
+                    f"“{row.name}”",
+                    f"{row.in_unit(row.value)}（数据表）",
+                    row.in_unit(row.target),
+                    met,
+                    lower,
+                    [],
+                )  # fmt: skip
             )
     return findings
 
