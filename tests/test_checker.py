@@ -99,3 +99,16 @@ def test_numbers_in_every_written_form() -> None:
     assert figures["百分之九十"].value == 90 and figures["百分之九十"].is_percent
     assert figures["１２３件"].value == 123
     assert figures["2.7亿元"].approx == "约" and not figures["2.7亿元"].exact
+
+
+def test_score_table_rows_within_weights_and_subtotals_add_up() -> None:
+    table = (
+        "| 一级指标 | 三级指标 | 权重 | 得分 |\n|---|---|---|---|\n"
+        "| 产出指标 | 受益人数 | 20 | 20.00 |\n| 产出指标 | 覆盖率 | 30 | 31.50 |\n| 产出指标 | 小计 | 50 | 50.00 |\n"
+        "| 效益指标 | 知晓率 | 50 | 45.00 |\n| 效益指标 | 小计 | 50 | 45.00 |\n| 合计 | | 100 | 95.00 |\n"
+    )
+    findings = [f for f in check_text(table) if f.severity == "error"]
+    assert [(f.kind, f.text) for f in findings] == [("subset", "31.50"), ("part_sum", "50.00")]
+    assert "20.00 + 31.50 = 51.50" in findings[1].message
+    consistent = table.replace("| 31.50 |", "| 30.00 |")
+    assert [f for f in check_text(consistent) if f.severity == "error"] == []

@@ -8,6 +8,7 @@ from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.growth import check_growth
 from assistant.checks.lists import check_lists
 from assistant.checks.rates import check_rates
+from assistant.checks.score_tables import check_score_tables
 from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
@@ -23,6 +24,7 @@ def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
     findings += check_rates(draft)
     findings += check_growth(draft, table)
     findings += check_lists(draft)
+    findings += check_score_tables(text)
     if table is not None:
         findings += check_against_data(draft, table)
     else:
