@@ -13,7 +13,12 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import normalize, vocabulary
 from assistant.checks.table import FiguresTable
 
-_AFTER_BASE_AMOUNT = re.compile(r"^\s*(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
+_AFTER_BASE_AMOUNT = re.compile(r"^\s*[）)]?\s*(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
+_BARE_SHARE = re.compile(r"占(?:比|比重|比例)?(?:为|达到|达|约|是)?\s*$")
+_BASE_BEFORE = re.compile(r"(?P<base>[^，,；;：:。中]{2,30})中[，,]?")
+_OWNER_SUFFIX = re.compile(
+    r"(?:局|院|委|办|中心|站|所|校|县|市|区|镇|乡|部门|单位|公司|(?:19|20)\d{2}年度?|本年|全年)$"
+)
 _BASE_WITH_AMOUNT = re.compile(r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:总额|总数)?(?:为|是)?\s*$")
 _SHARE = re.compile(
     r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$"
@@ -46,9 +51,31 @@ def find_shares(draft: Draft) -> list[Share]:
             and draft.sentence_of[i - 1] == draft.sentence_of[i]
         ):
             base_figure = draft.figures[i - 1]
-            base_match = _BASE_WITH_AMOUNT.search(draft.prefix(i - 1))
+            lead = _lead_text(draft, i - 1)
+            base_match = _BASE_WITH_AMOUNT.search(lead)
             if base_match and base_figure.exact and (base_figure.is_money or base_figure.is_count):
-                match, base_index, share_prefix = base_match, i - 1, draft.prefix(i - 1)
+                match, base_index, share_prefix = base_match, i - 1, lead
+        if not match and _BARE_SHARE.search(draft.prefix(i)):
+            # "一般公共预算支出中，基本支出占62.4%"
+            sentence = draft.sentences[draft.sentence_of[i]]
+            before = draft.text[sentence.start : figure.start]
+            holders = list(_BASE_BEFORE.finditer(before))
+            if holders:
+                match = holders[-1]
+                share_prefix = draft.prefix(i)[: _BARE_SHARE.search(draft.prefix(i)).start()]  # type: ignore[union-attr]
+                own = share_prefix.strip()
+                base_text = re.sub(r"^.*?(?:(?:19|20)\d{2}年度?)", "", match.group("base")).strip()
+                shares.append(
+                    Share(
+                        i,
+                        normalize(vocab.canonical(base_text)),
+                        normalize(base_text),
+                        None,
+                        vocab.canonical(own),
+                        None,
+                    )
+                )
+                continue
         if not match:
             continue
         anchor = base_index if base_index is not None else i
@@ -73,6 +100,18 @@ def find_shares(draft: Draft) -> list[Share]:
     return shares
 
 
+def _lead_text(draft: Draft, i: int) -> str:
+    """The clause text before figure ``i``, reaching back over an opening bracket that encloses it."""
+    prefix = draft.prefix(i)
+    if prefix.strip() or not draft.in_parentheses(i):
+        return prefix
+    sentence = draft.sentences[draft.sentence_of[i]]
+    before = draft.text[sentence.start : draft.figures[i].start].rstrip()
+    if before.endswith(("（", "(")):
+        before = before[:-1]
+    return re.split(r"[，,；;：:]", before)[-1]
+
+
 def _amounts_by_name(draft: Draft) -> dict[str, int]:
     """First exact money or count figure for each (canonical) subject name in the text."""
     vocab = vocabulary()
@@ -89,7 +128,16 @@ def _base_amount(
     draft: Draft, base: str, table: FiguresTable | None, amounts: dict[str, int]
 ) -> tuple[Interval, str, Span | None] | None:
     """The amount of the base: a figure in the text whose subject names it, else the data table."""
-    j = amounts.get(vocabulary().canonical(base))
+    vocab = vocabulary()
+    key = vocab.canonical(base)
+    j = amounts.get(key)
+    if j is None:  # "县交通运输局部门总支出为8126.45万元" states the base "部门总支出" of its owner
+        owned = [
+            index
+            for name, index in amounts.items()
+            if name.endswith(key) and _OWNER_SUFFIX.search(name[: -len(key)])
+        ]
+        j = owned[0] if len(owned) == 1 else None
     if j is not None:
         figure = draft.figures[j]
         return Interval.of(figure), figure.text, Span(figure.start, figure.end, figure.text)
