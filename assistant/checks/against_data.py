@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from assistant.checks.arithmetic import Interval, in_unit_of
 from assistant.checks.document import Draft
-from assistant.checks.findings import Finding, Span
+from assistant.checks.findings import Finding
 from assistant.checks.names import find_name
 from assistant.checks.table import FiguresTable, Row
 from assistant.checks.targets import check_target_claims
@@ -79,6 +78,3 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
         )
     findings.extend(check_target_claims(draft, table))
     return findings
-
-
-__all__ = ["check_against_data", "Decimal", "Span"]

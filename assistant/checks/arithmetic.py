@@ -53,17 +53,6 @@ def percent_text(value: Decimal, places: int = 2) -> str:
     return f"{format_decimal(value, places)}%"
 
 
-def amount_text(value: Decimal, unit: str = "元", places: int | None = 2) -> str:
-    """An amount in 元 for a message: 2 decimals unless it is whole."""
-    if places is not None and value == value.to_integral_value():
-        return f"{format_decimal(value, 0)} {unit}"
-    return f"{format_decimal(value, places)} {unit}"
-
-
-def figure_text(figure: Figure) -> str:
-    return figure.text
-
-
 def in_unit_of(figure: Figure, value: Decimal) -> str:
     """``value`` (base units) written in the figure's unit at its printed precision."""
     return f"{format_decimal(value / figure.scale, figure.decimals)}{figure.unit}"

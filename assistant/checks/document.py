@@ -49,10 +49,6 @@ class Draft:
             by_sentence.setdefault(sentence_index, []).append(figure_index)
         return cls(text, figures, sentences, sentence_of, by_sentence)
 
-    def sentence_text(self, index: int) -> str:
-        s = self.sentences[index]
-        return self.text[s.start : s.end]
-
     def figures_in(self, sentence: int) -> list[int]:
         return self.by_sentence.get(sentence, [])
 

@@ -4,7 +4,6 @@ and "增加 D" against "增长 g%"."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
 from assistant.checks.document import Draft
@@ -154,6 +153,3 @@ def _check_rate_of_change(
             related=[Span(cur.start, cur.end, cur.text)] + ([prior_span] if prior_span else []),
         )
     ]
-
-
-__all__ = ["check_growth", "Decimal"]

@@ -24,7 +24,7 @@ def check_lists(draft: Draft) -> list[Finding]:
             if not items_text or "等" in items_text[-4:] or re.search(r"[，,]", items_text):
                 continue
             items = [item.strip() for item in _ITEM_SPLIT.split(items_text) if item.strip()]
-            if len(items) < 2 or any(draft_has_figure(draft, trigger.end(), sentence.end)):
+            if len(items) < 2 or _has_figure(draft, trigger.end(), sentence.end):
                 continue
             expected = sum(int(draft.figures[i].value) for i in counts)
             if len(items) == expected:
@@ -47,8 +47,9 @@ def check_lists(draft: Draft) -> list[Finding]:
     return findings
 
 
-def draft_has_figure(draft: Draft, start: int, end: int) -> list[bool]:
-    return [start <= f.start < end for f in draft.figures if start <= f.start < end]
+def _has_figure(draft: Draft, start: int, end: int) -> bool:
+    """A list holding figures ("分别为：A 12 家、B 9 家") is a breakdown, not a list of names."""
+    return any(start <= f.start < end for f in draft.figures)
 
 
 def _counts_before(draft: Draft, sentence: int, position: int) -> list[int]:

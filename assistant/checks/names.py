@@ -35,13 +35,6 @@ class Vocabulary:
         canonical = self.canonical(name)
         return self.variants_of.get(canonical, (canonical,))
 
-    def whole_of(self, parts: set[str]) -> str | None:
-        """The whole whose complete decomposition contains all of ``parts`` (canonical names)."""
-        for whole, members in self.decompositions.items():
-            if parts <= set(members):
-                return whole
-        return None
-
     def disjoint(self, a: str, b: str) -> bool:
         return a != b and any(a in members and b in members for members in self.decompositions.values())
 

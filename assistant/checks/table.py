@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from assistant.checks.names import normalize, vocabulary
+from assistant.checks.names import vocabulary
 from assistant.checks.numbers import FULL_WIDTH
 from assistant.checks.units import unit_table
 from assistant.errors import InputFileError
@@ -175,6 +175,3 @@ def load_table(path: Path) -> FiguresTable:
 
 def table_from_rows(rows: list[dict[str, Any]]) -> FiguresTable:
     return parse_records(rows, "数据表")
-
-
-__all__ = ["FiguresTable", "Row", "load_table", "normalize", "parse_records", "table_from_rows"]

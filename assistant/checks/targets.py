@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from assistant.checks.document import Draft
 from assistant.checks.figures import Figure
@@ -113,6 +112,3 @@ def check_target_claims(draft: Draft, table: FiguresTable | None) -> list[Findin
                 )  # fmt: skip
             )
     return findings
-
-
-__all__ = ["Decimal", "check_target_claims", "lower_is_better"]
