@@ -90,22 +90,27 @@ def _check_amount_of_change(
     prior_mid = (prior.lo + prior.hi) / 2
     exact = cur.value - prior_mid
     expected = f"{'减少' if exact < 0 else '增加'}{in_unit_of(figure, abs(exact))}"
-    return [
-        Finding(
-            kind="growth",
-            severity="error",
-            start=figure.start,
-            end=figure.end,
-            text=figure.text,
-            message=(
-                f"本年 {cur.text} − 上年 {prior_text} = {in_unit_of(figure, exact)}，"
-                f"文中写作{'减少' if down else '增加'} {figure.text}；应为{expected}。"
-            ),
-            expected=expected,
-            found=figure.text,
-            related=[Span(cur.start, cur.end, cur.text)] + ([prior_span] if prior_span else []),
-        )
-    ]
+    message = (
+        f"本年 {cur.text} − 上年 {prior_text} = {in_unit_of(figure, exact)}，"
+        f"文中写作{'减少' if down else '增加'} {figure.text}；应为{expected}。"
+    )
+    return [_finding(figure, cur, prior_span, message, expected)]
+
+
+def _finding(
+    figure: Figure, current: Figure, prior_span: Span | None, message: str, expected: str
+) -> Finding:
+    return Finding(
+        kind="growth",
+        severity="error",
+        start=figure.start,
+        end=figure.end,
+        text=figure.text,
+        message=message,
+        expected=expected,
+        found=figure.text,
+        related=[Span(current.start, current.end, current.text)] + ([prior_span] if prior_span else []),
+    )
 
 
 def _check_rate_of_change(
@@ -137,19 +142,8 @@ def _check_rate_of_change(
     exact = (cur.value - prior_mid) / prior_mid * HUNDRED
     word = "下降" if exact < 0 else "增长"
     expected = f"{word}{in_unit_of(figure, abs(exact))}"
-    return [
-        Finding(
-            kind="growth",
-            severity="error",
-            start=figure.start,
-            end=figure.end,
-            text=figure.text,
-            message=(
-                f"（本年 {cur.text} − 上年 {prior_text}）÷ 上年 = {percent_text(exact)}，"
-                f"文中写作{'下降' if down else '增长'} {figure.text}；按文中的精度应为{expected}。"
-            ),
-            expected=expected,
-            found=figure.text,
-            related=[Span(cur.start, cur.end, cur.text)] + ([prior_span] if prior_span else []),
-        )
-    ]
+    message = (
+        f"（本年 {cur.text} − 上年 {prior_text}）÷ 上年 = {percent_text(exact)}，"
+        f"文中写作{'下降' if down else '增长'} {figure.text}；按文中的精度应为{expected}。"
+    )
+    return [_finding(figure, cur, prior_span, message, expected)]

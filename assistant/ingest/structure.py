@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.checks.numbers import parse_chinese
+
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _CN_VALUE = {
     "零": 0,
@@ -35,18 +37,6 @@ _MD = re.compile(r"^(#{1,6})\s+")
 _LEADING_DEBRIS = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
 _TITLE_END = re.compile(r"[，。；：！？,;:!?]")
 MAX_TITLE_CHARS = 40
-
-
-def chinese_numeral_value(text: str) -> int | None:
-    """Value of a small Chinese numeral (一 … 九十九); None if it is not one."""
-    if not text or any(ch not in _CN_VALUE and ch != "十" for ch in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        tens_value = _CN_VALUE.get(tens, 0) if tens else 1
-        ones_value = _CN_VALUE.get(ones, 0) if ones else 0
-        return tens_value * 10 + ones_value
-    return _CN_VALUE[text] if len(text) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -81,7 +71,7 @@ def classify_heading(line: str, last_top_number: int | None) -> tuple[str, int |
         return "paren_arabic", None
     top = _TOP.match(line)
     if top:
-        return "top", chinese_numeral_value(top.group(0).rstrip("、"))
+        return "top", parse_chinese(top.group(0).rstrip("、"))
     arabic = _ARABIC.match(line)
     if arabic:
         number = int(arabic.group(1))
