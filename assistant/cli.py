@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
 
+    p_draft = sub.add_parser("draft", help="按模板起草报告的某一部分")
+    p_draft.add_argument(
+        "section", help="部分编号、标识或标题，如 二、general_budget、七、存在的问题及原因分析"
+    )
+    p_draft.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_draft.add_argument(
+        "--template", default="department_overall", help="报告模板：department_overall 或 project"
+    )
+    p_draft.add_argument("--year", type=int, help="报告年度，如 2024")
+    p_draft.add_argument("--instructions", default="", help="补充要求（接入大模型后生效）")
+    p_draft.add_argument("--format", choices=["text", "json"], default="text")
+
     p_serve = sub.add_parser("serve", help="启动网页界面")
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
@@ -132,6 +144,37 @@ def _cmd_check(args) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def _cmd_draft(kb, args) -> int:
+    from assistant.checks.report import render_text
+    from assistant.checks.table import load_table
+    from assistant.drafting.service import draft
+
+    table = load_table(args.data) if args.data else None
+    result = draft(
+        args.section, table, kb=kb, template=args.template, year=args.year, instructions=args.instructions
+    )
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(result.notice)
+    print()
+    print(result.text)
+    problems = [f for f in result.findings if f.severity != "info"]
+    if problems:
+        print()
+        print(render_text(result.text, problems))
+    if result.sources:
+        print()
+        print("——参考：知识库中往年报告的同一部分——")
+        for source in result.sources:
+            excerpt = source["text"].replace("\n", " ")
+            print(
+                f"[{source['n']}] {source['source']} · {source['section']} · 字符 {source['start']}-{source['end']}"
+            )
+            print(f"    {excerpt[:160]}{'…' if len(excerpt) > 160 else ''}")
+    return 0
+
+
 def _cmd_serve(settings, args) -> int:
     from assistant.app import launch
 
@@ -152,7 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_serve(settings, args)
         kb = KnowledgeBase(settings)
         try:
-            handler = {"ingest": _cmd_ingest, "search": _cmd_search, "kb": _cmd_kb}[args.command]
+            handler = {"ingest": _cmd_ingest, "search": _cmd_search, "kb": _cmd_kb, "draft": _cmd_draft}[
+                args.command
+            ]
             return handler(kb, args)
         finally:
             kb.close()

@@ -1,0 +1,1 @@
+"""Drafting report sections: templates as data, the offline drafter, and (later) LLM chains."""

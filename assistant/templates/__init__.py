@@ -1,0 +1,1 @@
+"""Report outlines as data files."""
