@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     request_timeout: float = 60.0
 
+    llm_model: str | None = Field(
+        default=None, description="Chat model name; set it (with OPENAI_BASE_URL) to draft with an LLM."
+    )
+    llm_max_retries: int = 2
+    llm_context_chars: int = 12000
+
     chunk_min_chars: int = 300
     chunk_max_chars: int = 600
     max_file_mb: float = 50.0
@@ -66,6 +72,10 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.cache_override or self.data_dir / "cache"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_model)
 
     @property
     def threads(self) -> int:

@@ -37,15 +37,20 @@ class DraftResult:
         }
 
 
-def reference_passages(kb: Any, section: Section, k: int = 3) -> tuple[list[dict[str, Any]], str]:
-    """How prior reports in the knowledge base wrote the same section, with citations."""
+def reference_passages(
+    kb: Any, section: Section, k: int = 3, any_type: bool = False
+) -> tuple[list[dict[str, Any]], str]:
+    """How prior reports (and, for the LLM, policies) in the knowledge base treat the same section."""
     from assistant.retrieval.retriever import SearchFilters
 
     if kb is None:
         return [], ""
     try:
-        response = kb.search(section.title, k, SearchFilters(doc_type="report", section=section.title))
-        if not response.results:
+        if any_type:
+            response = kb.search(f"{section.title} {' '.join(section.must_contain)}", k)
+        else:
+            response = kb.search(section.title, k, SearchFilters(doc_type="report", section=section.title))
+        if not response.results and not any_type:
             response = kb.search(section.title, k, SearchFilters(doc_type="report"))
     except AssistantError as exc:
         return [], f"知识库检索不可用：{exc}"
@@ -73,13 +78,31 @@ def draft(
     template: str = "department_overall",
     year: int | None = None,
     instructions: str = "",
+    model: Any = None,
+    context_chars: int = 12000,
+    on_token: Any = None,
 ) -> DraftResult:
+    """With ``model`` (a LangChain chat model) the LLM drafts; without it, or when it fails, the offline drafter."""
     chosen = load_template(template)
     section = chosen.section(section_name)
+    fallback_reason = ""
+    if model is not None:
+        from assistant.drafting.llm_draft import llm_draft
+        from assistant.llm.client import LLMUnavailable
+
+        passages, warning = reference_passages(kb, section, k=6, any_type=True)
+        try:
+            result = llm_draft(chosen, section, table, passages, model, year=year, instructions=instructions,
+                               context_chars=context_chars, on_token=on_token)  # fmt: skip
+        except LLMUnavailable as exc:
+            fallback_reason = f"{exc}，已改用离线草稿。"
+        else:
+            notice = "由大模型起草，已按数据表做数字核对。" + "".join(result.notes) + warning
+            return DraftResult(result.text, "llm", result.sources, result.findings, result.prompt, notice)
     body = draft_section(section, table, year)
     text = f"{section.heading}\n{body}"
     sources, warning = reference_passages(kb, section)
-    notice = OFFLINE_NOTICE
+    notice = fallback_reason + OFFLINE_NOTICE
     if instructions.strip():
         notice += "离线模式不能按文字要求改写，已忽略补充要求。"
     if warning:

@@ -1,0 +1,148 @@
+"""Drafting with an LLM (LCEL: prompt file | chat model | text), checked before anyone sees it.
+
+The model gets the template entry, the figures table, the offline computation of the section's numbers and
+the retrieved passages, numbered and quoted as material. Its draft is streamed, citations are mapped to the
+passages given (others removed and reported), and the numeric checker runs on it; errors go back to the model
+once, with the checker's messages, for a corrected version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.checks.checker import check_text
+from assistant.checks.findings import Finding
+from assistant.checks.table import FiguresTable
+from assistant.drafting.citations import resolve_citations
+from assistant.drafting.offline import draft_section
+from assistant.drafting.templates import Section, Template
+from assistant.errors import AssistantError
+from assistant.llm.client import explain_failure
+from assistant.llm.prompts import load_prompt
+
+TokenSink = Callable[[str], None]
+
+
+@dataclass
+class LLMDraft:
+    text: str
+    findings: list[Finding]
+    sources: list[dict[str, Any]]
+    prompt: dict[str, Any]
+    notes: list[str]
+
+
+def format_figures(table: FiguresTable | None) -> str:
+    if table is None:
+        return "（未提供数据表）"
+    lines = []
+    for row in table.rows.values():
+        line = f"- {row.name}：{row.in_unit(row.value)}"
+        extras = []
+        if row.target is not None:
+            extras.append(f"目标值/预算数 {row.in_unit(row.target)}")
+        if row.prior_year is not None:
+            extras.append(f"上年数 {row.in_unit(row.prior_year)}")
+        lines.append(line + (f"（{'；'.join(extras)}）" if extras else ""))
+    return "\n".join(lines)
+
+
+def format_passages(passages: list[dict[str, Any]], budget_chars: int) -> tuple[str, list[dict[str, Any]]]:
+    """Passages numbered from 1 and fenced as quoted material; the lowest-ranked are dropped to fit."""
+    kept = list(passages)
+
+    def render(items: list[dict[str, Any]]) -> str:
+        blocks = []
+        for n, p in enumerate(items, start=1):
+            body = p["text"].replace("<<<", "«").replace(">>>", "»")
+            blocks.append(f"[{n}] 来源：{p['source']} · {p.get('section') or '（无章节）'}\n<<<\n{body}\n>>>")
+        return "\n".join(blocks) if blocks else "（无）"
+
+    while kept and len(render(kept)) > budget_chars:
+        kept.pop()
+    return render(kept), [dict(p, n=n) for n, p in enumerate(kept, start=1)]
+
+
+def _run(chain: Any, values: dict[str, str], on_token: TokenSink | None) -> str:
+    parts = []
+    try:
+        for chunk in chain.stream(values):
+            parts.append(chunk)
+            if on_token:
+                on_token(chunk)
+    except AssistantError:
+        raise
+    except Exception as exc:  # openai / httpx errors: explained in Chinese, no secret in the message
+        raise explain_failure(exc) from exc
+    return "".join(parts).strip()
+
+
+def llm_draft(
+    template: Template,
+    section: Section,
+    table: FiguresTable | None,
+    passages: list[dict[str, Any]],
+    model: Any,
+    *,
+    year: int | None = None,
+    instructions: str = "",
+    context_chars: int = 12000,
+    on_token: TokenSink | None = None,
+) -> LLMDraft:
+    from langchain_core.output_parsers import StrOutputParser
+
+    prompt = load_prompt("draft_section")
+    computed = "（本部分没有需要计算的数字）"
+    if section.offline != "outline" and table is not None:
+        computed = draft_section(section, table, year)
+    fixed = {
+        "report_title": template.title,
+        "section_heading": section.heading,
+        "must_contain": "；".join(section.must_contain),
+        "rules": "；".join(section.rules),
+        "figures": format_figures(table),
+        "computed": computed,
+        "instructions": instructions.strip() or "（无）",
+    }
+    budget = max(
+        1000, context_chars - sum(len(v) for v in fixed.values()) - len(prompt.system) - len(prompt.user)
+    )
+    passages_text, kept = format_passages(passages, budget)
+    values = dict(fixed, passages=passages_text)
+    chain = prompt.chat_prompt() | model | StrOutputParser()
+    notes: list[str] = []
+    if len(kept) < len(passages):
+        notes.append(f"为适应模型上下文长度，舍弃了排序靠后的 {len(passages) - len(kept)} 段资料。")
+    text = _run(chain, values, on_token)
+    cited = resolve_citations(text, len(kept))
+    text = cited.text
+    findings = check_text(text, table)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        notes.append(f"首稿有 {len(errors)} 处数字错误，已请模型按核对结果改正一次。")
+        revise = load_prompt("revise_section")
+        problems = "\n".join(f"{n}. “{f.text}”：{f.message}" for n, f in enumerate(errors, start=1))
+        revise_chain = revise.chat_prompt() | model | StrOutputParser()
+        revised = _run(
+            revise_chain,
+            {
+                "section_heading": section.heading,
+                "draft": text,
+                "problems": problems,
+                "figures": format_figures(table),
+                "instructions": instructions.strip() or "（无）",
+            },  # fmt: skip
+            on_token,
+        )
+        cited = resolve_citations(revised, len(kept))
+        text = cited.text
+        findings = check_text(text, table)
+        remaining = [f for f in findings if f.severity == "error"]
+        if remaining:
+            notes.append(f"改正后仍有 {len(remaining)} 处数字错误，请人工核对。")
+    if cited.removed:
+        notes.append(f"已删除不存在的引用：{'、'.join(cited.removed)}。")
+    sources = [dict(p, cited=p["n"] in cited.used) for p in kept]
+    return LLMDraft(text, findings, sources, prompt.ref, notes)

@@ -1,0 +1,1 @@
+"""LLM access: prompt files and the OpenAI-compatible chat model."""

@@ -1,0 +1,46 @@
+"""The chat model: any OpenAI-compatible endpoint through langchain_openai.ChatOpenAI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+
+class LLMUnavailable(AssistantError):
+    """The endpoint cannot be used now; the caller falls back to the offline path."""
+
+
+def build_chat_model(settings: Settings) -> Any:
+    from langchain_openai import ChatOpenAI
+
+    if not settings.llm_model:
+        raise LLMUnavailable("未配置大模型（设置 ASSISTANT_LLM_MODEL 和 OPENAI_BASE_URL 后可用）")
+    return ChatOpenAI(
+        model=settings.llm_model,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key or "not-needed",
+        timeout=settings.request_timeout,
+        max_retries=settings.llm_max_retries,
+        temperature=0.2,
+    )
+
+
+def explain_failure(exc: Exception) -> LLMUnavailable:
+    """A Chinese message for an endpoint failure, never including the key."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError):
+        message = "大模型接口拒绝了密钥（401），请检查 OPENAI_API_KEY"
+    elif isinstance(exc, openai.RateLimitError):
+        message = "大模型接口繁忙（429），重试后仍未成功，请稍后再试"
+    elif isinstance(exc, openai.APITimeoutError):
+        message = "大模型接口响应超时"
+    elif isinstance(exc, openai.APIConnectionError):
+        message = "无法连接大模型接口，请检查 OPENAI_BASE_URL 和网络"
+    elif isinstance(exc, openai.APIStatusError):
+        message = f"大模型接口返回错误（{exc.status_code}）"
+    else:
+        message = f"大模型调用失败（{type(exc).__name__}）"
+    return LLMUnavailable(message)

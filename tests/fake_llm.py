@@ -1,0 +1,112 @@
+"""Stand-ins for a remote LLM: a chat model that records its prompts, and an OpenAI-compatible HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
+from pydantic import Field
+
+
+class RecordingChatModel(GenericFakeChatModel):
+    """Answers from a list and keeps every prompt it was given (as lists of (role, text))."""
+
+    recorded: list[list[tuple[str, str]]] = Field(default_factory=list)
+
+    @classmethod
+    def answering(cls, *answers: str) -> RecordingChatModel:
+        return cls(messages=iter(answers))
+
+    def _generate(
+        self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
+    ) -> ChatResult:
+        self.recorded.append([(m.type, str(m.content)) for m in messages])
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+class FailingChatModel(GenericFakeChatModel):
+    """Raises the given exception on every call."""
+
+    error: Any = None
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        raise self.error
+
+
+class FakeOpenAIServer:
+    """/v1/chat/completions on 127.0.0.1: streaming and not, with scripted 429/500/401 answers first."""
+
+    def __init__(self, answer: str, failures: list[int] | None = None) -> None:
+        self.answer = answer
+        self.failures = list(failures or [])
+        self.requests: list[dict[str, Any]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+                )
+                if outer.failures:
+                    status = outer.failures.pop(0)
+                    payload = json.dumps(
+                        {"error": {"message": f"scripted {status}", "type": "test"}}
+                    ).encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("retry-after-ms", "20")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if body.get("stream"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    for piece in _pieces(outer.answer):
+                        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": int(time.time()), "model": body["model"],
+                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}  # fmt: skip
+                        self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.flush()
+                    end = {"id": "c1", "object": "chat.completion.chunk", "created": int(time.time()), "model": body["model"],
+                           "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}  # fmt: skip
+                    self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+                    return
+                payload = json.dumps({
+                    "id": "c1", "object": "chat.completion", "created": int(time.time()), "model": body["model"],
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": outer.answer}, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }, ensure_ascii=False).encode()  # fmt: skip
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _pieces(text: str, size: int = 8) -> Iterator[str]:
+    for i in range(0, len(text), size):
+        yield text[i : i + size]
