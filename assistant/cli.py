@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_draft.add_argument("--instructions", default="", help="补充要求（接入大模型后生效）")
     p_draft.add_argument("--format", choices=["text", "json"], default="text")
 
+    p_critique = sub.add_parser("critique", help="按模板规则点评文稿")
+    p_critique.add_argument("file", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_critique.add_argument("--section", help="只点评某一部分，如 七 或 八、下一步改进措施")
+    p_critique.add_argument("--template", default="department_overall")
+    p_critique.add_argument("--format", choices=["text", "json"], default="text")
+
     p_serve = sub.add_parser("serve", help="启动网页界面")
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
@@ -175,6 +181,39 @@ def _cmd_draft(kb, args) -> int:
     return 0
 
 
+def _cmd_critique(settings, args) -> int:
+    from assistant.critique.service import critique
+    from assistant.ingest.readers import read_source
+
+    if args.file.suffix.lower() not in (".txt", ".md", ".docx") or not args.file.exists():
+        print(f"错误：文稿“{args.file}”不存在或格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+        return 2
+    text = read_source(args.file).text
+    model = None
+    if settings.llm_configured:
+        from assistant.llm.client import build_chat_model
+
+        model = build_chat_model(settings)
+    result = critique(text, section=args.section, template=args.template, model=model)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from assistant.checks.document import Draft
+
+        draft = Draft.parse(text)
+        print(result.notice)
+        for comment in result.comments:
+            line, column = draft.line_col(comment.start)
+            print(
+                f"{args.file}:{line}:{column} ［{'大模型' if comment.source == 'llm' else '规则'}］{comment.problem}"
+            )
+            print(f"    原文：{comment.quote}")
+            print(f"    依据：{comment.rule}")
+            print(f"    建议：{comment.suggestion}")
+        print(f"共 {len(result.comments)} 条意见。")
+    return 1 if result.comments else 0
+
+
 def _cmd_serve(settings, args) -> int:
     from assistant.app import launch
 
@@ -193,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "serve":
             return _cmd_serve(settings, args)
+        if args.command == "critique":
+            return _cmd_critique(settings, args)
         kb = KnowledgeBase(settings)
         try:
             handler = {"ingest": _cmd_ingest, "search": _cmd_search, "kb": _cmd_kb, "draft": _cmd_draft}[

@@ -22,6 +22,7 @@ class Section:
     figures: tuple[str, ...]
     rules: tuple[str, ...]
     offline: str  # how the offline drafter writes it: general_budget, fund:<row>, problems, measures, outline
+    required_terms: tuple[str, ...] = ()  # words a complete section cannot do without (rule-based critique)
 
     @property
     def heading(self) -> str:
@@ -61,6 +62,7 @@ def _parse(data: dict) -> Template:
             figures=tuple(s.get("figures") or ()),
             rules=tuple(s.get("rules") or ()),
             offline=str(s.get("offline", "outline")),
+            required_terms=tuple(s.get("required_terms") or ()),
         )
         for s in data["sections"]
     )
