@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=None, description="Chat model name; set it (with OPENAI_BASE_URL) to draft with an LLM."
     )
     llm_max_retries: int = 2
+    llm_max_tokens: int | None = None
+    local_gguf: Path | None = Field(
+        default=None, description="A GGUF file served in-process by xllamacpp (pip install .[local])."
+    )
+    local_ctx: int = 4096
     llm_context_chars: int = 12000
 
     chunk_min_chars: int = 300
@@ -75,7 +80,7 @@ class Settings(BaseSettings):
 
     @property
     def llm_configured(self) -> bool:
-        return bool(self.llm_model)
+        return bool(self.llm_model or self.local_gguf)
 
     @property
     def threads(self) -> int:

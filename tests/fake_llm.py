@@ -47,6 +47,7 @@ class FakeOpenAIServer:
         self.answer = answer
         self.failures = list(failures or [])
         self.requests: list[dict[str, Any]] = []
+        self.arrivals: list[float] = []  # time.perf_counter() when each request arrived
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,6 +55,7 @@ class FakeOpenAIServer:
                 pass
 
             def do_POST(self) -> None:
+                outer.arrivals.append(time.perf_counter())
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append(
                     {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}

@@ -15,14 +15,23 @@ class LLMUnavailable(AssistantError):
 def build_chat_model(settings: Settings) -> Any:
     from langchain_openai import ChatOpenAI
 
-    if not settings.llm_model:
-        raise LLMUnavailable("未配置大模型（设置 ASSISTANT_LLM_MODEL 和 OPENAI_BASE_URL 后可用）")
+    base_url, api_key, model = settings.openai_base_url, settings.openai_api_key, settings.llm_model
+    if settings.local_gguf and not settings.llm_model:
+        from assistant.llm.local import local_base_url
+
+        base_url = local_base_url(settings.local_gguf, settings.threads, settings.local_ctx)
+        api_key, model = None, settings.local_gguf.stem
+    if not model:
+        raise LLMUnavailable(
+            "未配置大模型（设置 ASSISTANT_LLM_MODEL 和 OPENAI_BASE_URL，或 ASSISTANT_LOCAL_GGUF 后可用）"
+        )
     return ChatOpenAI(
-        model=settings.llm_model,
-        base_url=settings.openai_base_url,
-        api_key=settings.openai_api_key or "not-needed",
+        model=model,
+        base_url=base_url,
+        api_key=api_key or "not-needed",
         timeout=settings.request_timeout,
         max_retries=settings.llm_max_retries,
+        max_tokens=settings.llm_max_tokens,
         temperature=0.2,
     )
 
