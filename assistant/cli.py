@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     p_search.add_argument("--format", choices=["text", "json"], default="text")
 
+    p_ask = sub.add_parser("ask", help="根据知识库回答问题（配置大模型后生成回答，否则列出相关段落）")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--format", choices=["text", "json"], default="text")
+
     p_kb = sub.add_parser("kb", help="查看或管理知识库")
     kb_sub = p_kb.add_subparsers(dest="kb_command", required=True, parser_class=_Parser)
     p_list = kb_sub.add_parser("list", help="列出已入库的文件")
@@ -214,6 +218,41 @@ def _cmd_critique(settings, args) -> int:
     return 1 if result.comments else 0
 
 
+def _cmd_ask(kb, args) -> int:
+    from assistant.drafting.answer import answer
+
+    model = None
+    if kb.settings.llm_configured:
+        from assistant.llm.client import build_chat_model
+
+        model = build_chat_model(kb.settings)
+    streamed = []
+
+    def show(token: str) -> None:
+        streamed.append(token)
+        print(token, end="", flush=True)
+
+    result = answer(args.question, kb, model=model, context_chars=kb.settings.llm_context_chars,
+                    on_token=show if args.format == "text" else None)  # fmt: skip
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if streamed:
+        print("\n")
+    else:
+        print(result.notice)
+        print(result.text)
+    if result.mode == "llm":
+        if result.notice:
+            print(result.notice)
+        for source in result.sources:
+            if source["cited"]:
+                print(
+                    f"[{source['n']}] {source['source']} · {source['section']} · 字符 {source['start']}-{source['end']}"
+                )
+    return 0
+
+
 def _cmd_serve(settings, args) -> int:
     from assistant.app import launch
 
@@ -236,9 +275,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_critique(settings, args)
         kb = KnowledgeBase(settings)
         try:
-            handler = {"ingest": _cmd_ingest, "search": _cmd_search, "kb": _cmd_kb, "draft": _cmd_draft}[
-                args.command
-            ]
+            handler = {
+                "ingest": _cmd_ingest,
+                "search": _cmd_search,
+                "kb": _cmd_kb,
+                "draft": _cmd_draft,
+                "ask": _cmd_ask,
+            }[args.command]
             return handler(kb, args)
         finally:
             kb.close()

@@ -144,3 +144,51 @@ def test_wrong_key_gives_a_chinese_message_without_the_secret(tmp_path: Path) ->
         result = draft("七", seed_table(), model=build_chat_model(settings))
         assert result.mode == "offline" and "拒绝了密钥" in result.notice
         assert "sk-very-secret" not in result.notice
+
+
+def test_answers_cite_passages_and_offline_lists_them() -> None:
+    from assistant.drafting.answer import answer
+
+    kb = FixedPassages(["“三公”经费变动率＝（本年决算－上年决算）÷上年决算。", INJECTION])
+    model = RecordingChatModel.answering("变动率等于本年与上年决算之差除以上年决算[1][5]。")
+    result = answer("三公经费变动率怎么算", kb, model=model)
+    assert result.mode == "llm" and result.text == "变动率等于本年与上年决算之差除以上年决算[1]。"
+    assert "[5]" in result.notice and [s["cited"] for s in result.sources] == [True, False]
+    assert "【问题】三公经费变动率怎么算" in model.recorded[0][1][1]
+    offline = answer("三公经费变动率怎么算", kb)
+    assert (
+        offline.mode == "offline"
+        and offline.text.startswith("[1] reports/r1.md")
+        and "离线回答" in offline.notice
+    )
+
+
+@pytest.mark.slow
+def test_non_streaming_critique_over_real_http(tmp_path: Path) -> None:
+    import json as jsonlib
+
+    from assistant.critique.service import critique
+
+    text = "七、存在的问题及原因分析\n新增规模以上工业企业未达到年度指标值，原因是项目体量小。\n"
+    reply = jsonlib.dumps(
+        {
+            "comments": [
+                {
+                    "quote": "原因是项目体量小",
+                    "rule": "七 写明原因",
+                    "problem": "原因笼统",
+                    "suggestion": "写明具体项目",
+                }
+            ]
+        },
+        ensure_ascii=False,
+    )
+    with FakeOpenAIServer(reply, failures=[500]) as server:
+        settings = load_settings(
+            data_dir=tmp_path, llm_model="fake-model", openai_base_url=server.url, openai_api_key="k"
+        )
+        result = critique(text, model=build_chat_model(settings))
+        assert result.mode == "llm" and any(
+            c.source == "llm" and c.quote == "原因是项目体量小" for c in result.comments
+        )
+        assert len(server.requests) == 2 and not server.requests[-1]["body"].get("stream")
