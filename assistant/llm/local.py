@@ -1,5 +1,5 @@
 """An optional local model: xllamacpp serves a GGUF file as an OpenAI-compatible server on 127.0.0.1 in-process,
-so the same ChatOpenAI chain code runs against it (`pip install .[local]`, ASSISTANT_LOCAL_GGUF=path)."""
+so the same ChatOpenAI chain code runs against it (`pip install -e ".[local]"`, ASSISTANT_LOCAL_GGUF=path)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def local_base_url(gguf: Path, threads: int, n_ctx: int) -> str:
         try:
             import xllamacpp
         except ImportError as exc:
-            raise LLMUnavailable("未安装本地模型组件，请运行 pip install .[local]") from exc
+            raise LLMUnavailable('未安装本地模型组件，请在 .venv 中运行 pip install -e ".[local]"') from exc
         params = xllamacpp.CommonParams()
         params.model.path = str(gguf)
         params.hostnames = ["127.0.0.1"]
