@@ -42,18 +42,7 @@ def answer(
     if not question.strip():
         raise AssistantError("问题为空")
     response = kb.search(question, k)
-    passages = [
-        {
-            "source": r.source,
-            "section": r.section,
-            "start": r.start,
-            "end": r.end,
-            "text": r.text,
-            "title": r.title,
-            "year": r.year,
-        }
-        for r in response.results
-    ]
+    passages = [r.as_passage() for r in response.results]
     reason = ""
     if model is not None and passages:
         from langchain_core.output_parsers import StrOutputParser

@@ -54,19 +54,7 @@ def reference_passages(
             response = kb.search(section.title, k, SearchFilters(doc_type="report"))
     except AssistantError as exc:
         return [], f"知识库检索不可用：{exc}"
-    sources = [
-        {
-            "n": n,
-            "source": r.source,
-            "section": r.section,
-            "start": r.start,
-            "end": r.end,
-            "text": r.text,
-            "title": r.title,
-            "year": r.year,
-        }
-        for n, r in enumerate(response.results, start=1)
-    ]
+    sources = [dict(r.as_passage(), n=n) for n, r in enumerate(response.results, start=1)]
     return sources, response.warning
 
 

@@ -13,20 +13,6 @@ from dataclasses import dataclass
 from assistant.checks.numbers import parse_chinese
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
-_CN_VALUE = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 _TOP = re.compile(rf"^(?:第[{CN_DIGITS}]+[章部节篇]|[{CN_DIGITS}]+、)")
 _PAREN_CN = re.compile(rf"^[（(][{CN_DIGITS}]+[）)]")

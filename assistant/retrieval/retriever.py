@@ -60,6 +60,11 @@ class SearchResult:
     dense_rank: int | None = None
     warning: str = ""
 
+    def as_passage(self) -> dict[str, Any]:
+        """The fields a citation needs: where the passage is and what it says."""
+        return {"source": self.source, "section": self.section, "start": self.start, "end": self.end,
+                "text": self.text, "title": self.title, "year": self.year}  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if not data["warning"]:
