@@ -15,7 +15,7 @@ from typing import Any
 from assistant.checks.checker import check_text
 from assistant.checks.findings import Finding
 from assistant.checks.table import FiguresTable
-from assistant.drafting.citations import resolve_citations
+from assistant.drafting.citations import CitationReport, resolve_citations
 from assistant.drafting.offline import draft_section
 from assistant.drafting.templates import Section, Template
 from assistant.errors import AssistantError
@@ -115,34 +115,34 @@ def llm_draft(
     notes: list[str] = []
     if len(kept) < len(passages):
         notes.append(f"为适应模型上下文长度，舍弃了排序靠后的 {len(passages) - len(kept)} 段资料。")
-    text = _run(chain, values, on_token)
-    cited = resolve_citations(text, len(kept))
-    text = cited.text
-    findings = check_text(text, table)
-    errors = [f for f in findings if f.severity == "error"]
+    removed: list[str] = []
+
+    def checked(raw: str) -> tuple[CitationReport, list[Finding], list[Finding]]:
+        """Citations mapped (unknown ones removed and remembered) and the numeric check run."""
+        report = resolve_citations(raw, len(kept))
+        removed.extend(report.removed)
+        found = check_text(report.text, table)
+        return report, found, [f for f in found if f.severity == "error"]
+
+    cited, findings, errors = checked(_run(chain, values, on_token))
     if errors:
         notes.append(f"首稿有 {len(errors)} 处数字错误，已请模型按核对结果改正一次。")
         revise = load_prompt("revise_section")
         problems = "\n".join(f"{n}. “{f.text}”：{f.message}" for n, f in enumerate(errors, start=1))
-        revise_chain = revise.chat_prompt() | model | StrOutputParser()
-        revised = _run(
-            revise_chain,
-            {
-                "section_heading": section.heading,
-                "draft": text,
-                "problems": problems,
-                "figures": format_figures(table),
-                "instructions": instructions.strip() or "（无）",
-            },  # fmt: skip
-            on_token,
+        revise_values = {
+            "section_heading": section.heading,
+            "draft": cited.text,
+            "problems": problems,
+            "figures": format_figures(table),
+            "instructions": instructions.strip() or "（无）",
+        }
+        cited, findings, remaining = checked(
+            _run(revise.chat_prompt() | model | StrOutputParser(), revise_values, on_token)
         )
-        cited = resolve_citations(revised, len(kept))
-        text = cited.text
-        findings = check_text(text, table)
-        remaining = [f for f in findings if f.severity == "error"]
         if remaining:
             notes.append(f"改正后仍有 {len(remaining)} 处数字错误，请人工核对。")
-    if cited.removed:
-        notes.append(f"已删除不存在的引用：{'、'.join(cited.removed)}。")
+    text = cited.text
+    if removed:
+        notes.append(f"已删除不存在的引用：{'、'.join(dict.fromkeys(removed))}。")
     sources = [dict(p, cited=p["n"] in cited.used) for p in kept]
     return LLMDraft(text, findings, sources, prompt.ref, notes)
