@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from assistant.checks.arithmetic import Interval, in_unit_of
 from assistant.checks.document import Draft
@@ -22,8 +24,22 @@ def _row_for(draft: Draft, i: int, table: FiguresTable) -> Row | None:
     return table.rows[found[0]] if found else None
 
 
-def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
-    findings: list[Finding] = []
+@dataclass(frozen=True)
+class TableReference:
+    """A figure of the draft and the table value it must equal (the row's actual, target or prior-year)."""
+
+    figure: int  # index into the draft's figures
+    row: Row
+    reference: Decimal
+    label: str  # 数值 | 目标值 | 上年数
+
+    def agrees(self, draft: Draft) -> bool:
+        return Interval.of(draft.figures[self.figure]).contains(self.reference)
+
+
+def table_references(draft: Draft, table: FiguresTable) -> list[TableReference]:
+    """Every stand-alone figure of the draft that the table holds a value for."""
+    references = []
     for i, figure in enumerate(draft.figures):
         if not figure.exact or draft.in_parentheses(i):
             continue
@@ -33,20 +49,7 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
         if _CHANGE_WORDS.search(prefix) and not figure.is_percent:
             continue
         row = _row_for(draft, i, table)
-        if row is None:
-            if draft.subject(i):
-                findings.append(
-                    Finding(
-                        kind="unverified",
-                        severity="info",
-                        start=figure.start,
-                        end=figure.end,
-                        text=figure.text,
-                        message=f"“{draft.subject(i)}”{figure.text}在数据表中没有对应项，无法核对。",
-                    )
-                )
-            continue
-        if row.dimension != figure.dimension:
+        if row is None or row.dimension != figure.dimension:
             continue
         if _PRIOR_WORDS.search(prefix):
             reference, label = row.prior_year, "上年数"
@@ -56,10 +59,36 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
             continue  # a budget figure is not the actual the table holds
         else:
             reference, label = row.value, "数值"
-        if reference is None:
+        if reference is not None:
+            references.append(TableReference(i, row, reference, label))
+    return references
+
+
+def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
+    findings: list[Finding] = []
+    for i, figure in enumerate(draft.figures):
+        if not figure.exact or draft.in_parentheses(i):
             continue
-        if Interval.of(figure).contains(reference):
+        prefix = draft.prefix(i)
+        if figure.is_percent and ("占" in prefix or _CHANGE_WORDS.search(prefix)):
             continue
+        if _CHANGE_WORDS.search(prefix) and not figure.is_percent:
+            continue
+        if _row_for(draft, i, table) is None and draft.subject(i):
+            findings.append(
+                Finding(
+                    kind="unverified",
+                    severity="info",
+                    start=figure.start,
+                    end=figure.end,
+                    text=figure.text,
+                    message=f"“{draft.subject(i)}”{figure.text}在数据表中没有对应项，无法核对。",
+                )
+            )
+    for ref in table_references(draft, table):
+        if ref.agrees(draft):
+            continue
+        figure, row, reference = draft.figures[ref.figure], ref.row, ref.reference
         expected = in_unit_of(figure, reference)
         findings.append(
             Finding(
@@ -69,7 +98,7 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
                 end=figure.end,
                 text=figure.text,
                 message=(
-                    f"“{row.name}”在数据表中的{label}为 {row.in_unit(reference)}，折合 {expected}；"
+                    f"“{row.name}”在数据表中的{ref.label}为 {row.in_unit(reference)}，折合 {expected}；"
                     f"文中写作 {figure.text}，相差 {in_unit_of(figure, abs(figure.value - reference))}。"
                 ),
                 expected=expected,

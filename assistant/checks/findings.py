@@ -8,6 +8,7 @@ from typing import Any
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 KINDS = (
     "part_sum", "share_sum", "ratio", "rate", "growth", "subset", "count", "target", "data_mismatch", "unverified",
+    "unsupported_claim", "contradicted_claim",
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 KIND_LABEL = {
     "part_sum": "分项合计", "share_sum": "占比合计", "ratio": "占比", "rate": "比率", "growth": "增减",
     "subset": "包含关系", "count": "计数", "target": "目标完成", "data_mismatch": "与数据表不符", "unverified": "无法核对",
+    "unsupported_claim": "无依据", "contradicted_claim": "与依据矛盾",
 }  # fmt: skip
 
 

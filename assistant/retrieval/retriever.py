@@ -23,8 +23,11 @@ class SearchFilters:
     doc_type: str | None = None  # "report" | "policy"
     year: int | None = None
     section: str | None = None  # substring of the section path
+    exclude_docs: frozenset[str] = frozenset()  # doc ids never to return (a draft under review)
 
     def admits(self, chunk: StoredChunk) -> bool:
+        if chunk.doc_id in self.exclude_docs:
+            return False
         if self.doc_type and chunk.doc_type != self.doc_type:
             return False
         if self.year is not None and chunk.year != self.year:
@@ -116,6 +119,11 @@ class HybridRetriever:
     @property
     def chunk_count(self) -> int:
         return len(self._chunks)
+
+    def chunks(self) -> list[StoredChunk]:
+        """Every committed chunk, current as of this call."""
+        self.refresh()
+        return list(self._chunks.values())
 
     def search(
         self,

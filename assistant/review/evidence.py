@@ -1,0 +1,186 @@
+"""Where support for a claim can come from: a reviewer's evidence folder and the knowledge base.
+
+Both are searched with the hybrid retriever. The evidence folder is ingested by the same pipeline as the
+knowledge base into a throw-away in-memory Chroma collection, so a bad file gets the same Chinese message and
+the rest are still used. Knowledge-base documents that are the draft itself (or an earlier version of it)
+are excluded from every search.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.retrieval.retriever import HybridRetriever, SearchFilters, SearchResult
+
+if TYPE_CHECKING:
+    from assistant.embeddings.backends import CachedEmbeddings
+    from assistant.knowledge import KnowledgeBase
+    from assistant.store.chroma_store import ChunkStore, StoredChunk
+
+log = logging.getLogger(__name__)
+
+EVIDENCE, KNOWLEDGE, DATA = "evidence", "knowledge", "data"
+ORIGIN_LABELS = {EVIDENCE: "佐证材料", KNOWLEDGE: "知识库", DATA: "数据表"}
+SHINGLE = 10
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk of an evidence file or a knowledge-base document."""
+
+    origin: str  # evidence | knowledge
+    source: str  # the file as the reviewer knows it
+    title: str
+    section: str
+    start: int  # offset of the chunk in its file's text
+    text: str
+    doc_type: str
+    year: int | None
+
+    @classmethod
+    def of(cls, result: SearchResult, origin: str, source: str | None = None) -> Passage:
+        return cls(origin, source or result.source, result.title, result.section, result.start, result.text,
+                   result.doc_type, result.year)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a supporting or conflicting statement is: file, section and the span in that file."""
+
+    origin: str  # evidence | knowledge | data
+    source: str
+    section: str
+    start: int
+    end: int
+    quote: str
+
+    @classmethod
+    def in_passage(cls, passage: Passage, start: int, end: int) -> Citation:
+        return cls(passage.origin, passage.source, passage.section, passage.start + start, passage.start + end,
+                   passage.text[start:end])  # fmt: skip
+
+    def label(self) -> str:
+        where = f"“{self.section}”，" if self.section else ""
+        if self.origin == DATA:
+            return f"数据表“{self.source}”"
+        return f"{ORIGIN_LABELS[self.origin]}“{self.source}”（{where}第 {self.start}–{self.end} 字）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"origin": self.origin, "source": self.source, "section": self.section, "start": self.start,
+                "end": self.end, "quote": self.quote}  # fmt: skip
+
+
+def _shingles(text: str) -> set[str]:
+    flat = _SPACE.sub("", text)
+    return {flat[i : i + SHINGLE] for i in range(max(1, len(flat) - SHINGLE + 1))}
+
+
+def versions_of_draft(draft_text: str, chunks: list[StoredChunk], share: float = 0.3) -> dict[str, str]:
+    """Documents (doc id -> source) that are the draft or an earlier version of it.
+
+    A chunk counts as the draft's when most of its 10-character shingles occur in the draft; a document
+    is a version of the draft when at least ``share`` of its chunks do.
+    """
+    draft_shingles = _shingles(draft_text)
+    totals: dict[str, int] = {}
+    copied: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    for chunk in chunks:
+        totals[chunk.doc_id] = totals.get(chunk.doc_id, 0) + 1
+        sources[chunk.doc_id] = chunk.source
+        own = _shingles(chunk.text)
+        if own and len(own & draft_shingles) / len(own) >= 0.6:
+            copied[chunk.doc_id] = copied.get(chunk.doc_id, 0) + 1
+    return {doc: sources[doc] for doc, n in copied.items() if n / totals[doc] >= share}
+
+
+class EvidenceFolder:
+    """A reviewer's 佐证材料 folder (or files), ingested into an in-memory collection for this review."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        embedder: CachedEmbeddings | None,
+        family: str,
+        *,
+        max_bytes: int | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        from assistant.ingest.pipeline import ingest
+        from assistant.store.chroma_store import ChunkStore
+
+        self.paths = paths
+        self._client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+        self.store: ChunkStore = ChunkStore(self._client, f"evidence-{uuid.uuid4().hex[:12]}", family)
+        report = ingest(self.store, embedder, paths, max_bytes=max_bytes)
+        self.problems: list[str] = [message for _, message in report.failed]
+        self.retriever = HybridRetriever(self.store, embedder, cache_dir=cache_dir)
+        self._roots = {str(p.resolve()): p for p in paths if p.is_dir()}
+
+    def shown(self, result: SearchResult) -> str:
+        """The file as the reviewer named it: the folder they gave joined with the file's path in it."""
+        if len(self._roots) == 1 and len(self.paths) == 1:
+            return (self.paths[0] / result.source).as_posix()
+        return result.source
+
+    @property
+    def file_count(self) -> int:
+        return len(self.store.file_records())
+
+    def close(self) -> None:
+        for collection in (self.store.chunks, self.store.files):
+            try:
+                self._client.delete_collection(collection.name)
+            except Exception:  # noqa: BLE001 - clean-up of a throw-away collection must not fail a review
+                log.debug("could not drop %s", collection.name)
+
+
+@dataclass
+class EvidenceSearch:
+    """Searches evidence and knowledge base for a batch of claims; never returns the draft itself."""
+
+    kb: KnowledgeBase | None
+    folder: EvidenceFolder | None
+    draft_text: str
+    per_source_k: int = 5
+    excluded: dict[str, str] = field(default_factory=dict)  # doc id -> source, the draft's own versions
+    warning: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kb is not None:
+            retriever = self.kb.retriever
+            self.excluded = versions_of_draft(self.draft_text, retriever.chunks())
+            self.warning = retriever.warning
+
+    def prepare(self, queries: list[str]) -> None:
+        """Embed every query in one batch so the searches that follow are cache lookups."""
+        embedders = []
+        if self.kb is not None and self.kb.retriever.embedder is not None:
+            embedders.append(self.kb.retriever.embedder)
+        if self.folder is not None and self.folder.retriever.embedder is not None:
+            embedders.append(self.folder.retriever.embedder)
+        for embedder in {id(e): e for e in embedders}.values():
+            try:
+                embedder.embed_queries(queries)
+            except Exception:  # noqa: BLE001 - the per-query search reports and falls back to BM25
+                log.debug("batch query embedding failed", exc_info=True)
+
+    def passages(self, query: str) -> list[Passage]:
+        found: list[Passage] = []
+        if self.folder is not None:
+            for result in self.folder.retriever.search(query, self.per_source_k).results:
+                found.append(Passage.of(result, EVIDENCE, self.folder.shown(result)))
+        if self.kb is not None:
+            filters = SearchFilters(exclude_docs=frozenset(self.excluded))
+            for result in self.kb.search(query, self.per_source_k, filters).results:
+                found.append(Passage.of(result, KNOWLEDGE))
+        return found

@@ -1,0 +1,108 @@
+"""The checkable facts inside a claim: each figure, each honour, each superlative, each stated cause."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.checks.document import Draft
+from assistant.review.claims import CAUSAL, HONOUR, PLAN, SUPERLATIVE, Claim, Cue, clause_around
+
+NUMBER = "number"
+_QUOTES = "“”‘’\"'「」『』《》"
+_LEAD = re.compile(r"^(?:并且|并|还|同时|此外|另有|另外|其中|以及|和|及|已|均|也|共有|共|先后|成功)+")
+_HONOUR_TAIL = re.compile(r"(?:荣誉称号|称号|荣誉|等荣誉|等)+$")
+_CAUSE_LEAD = re.compile(r"^(?:的)?(?:主要)?(?:原因)?(?:主要)?(?:是|在于|为|有)?[：:，,]?")
+_GENERIC_SUBJECT = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|环比)?(?:增长|增加|下降|减少|提高|降低|增速|增幅|降幅|占|达|为)")
+
+
+@dataclass
+class Fact:
+    kind: str  # number | honour | superlative | causal
+    start: int
+    end: int
+    text: str
+    cue: str = ""
+    holder: str = ""  # who holds the honour, or what the figure measures
+    name: str = ""  # the honour's name, the superlative phrase, or the cause
+    figures: list[int] = field(default_factory=list)
+
+
+def _strip_quotes(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _QUOTES)
+
+
+def figure_subject(draft: Draft, index: int, claim: Claim) -> str:
+    """What figure ``index`` measures; a bare change or share word borrows the subject before it."""
+    subject = draft.subject(index)
+    position = claim.figures.index(index) if index in claim.figures else -1
+    if (not subject or len(subject) < 3 or _GENERIC_SUBJECT.match(subject)) and position > 0:
+        previous = draft.subject(claim.figures[position - 1])
+        if previous:
+            subject = f"{previous}{subject}"
+    if not subject:
+        figure = draft.figures[index]
+        after = draft.text[figure.end : claim.end]
+        subject = re.split(r"[，,；;。、]", after, maxsplit=1)[0][:16]
+    return subject
+
+
+def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
+    """The facts that must each have support for ``claim`` to count as supported."""
+    if PLAN in claim.kinds:
+        return []
+    text = draft.text
+    facts: list[Fact] = []
+    main_cues = [c for c in claim.cues if c.kind in (HONOUR, SUPERLATIVE)]
+    for start, end, cues in _cue_clauses(text, claim, main_cues):
+        cue = next((c for c in cues if c.kind == HONOUR), cues[0])
+        body = text[start:end]
+        holder = _LEAD.sub("", text[start : cue.start]).strip()
+        if cue.kind == HONOUR and not cue.text.startswith("通过") and cue.text != "挂牌":
+            name = _HONOUR_TAIL.sub("", _strip_quotes(text[cue.end : end]).strip())
+            name = name or _strip_quotes(cue.text)
+        elif cue.kind == HONOUR:
+            name = _strip_quotes(cue.text)
+        else:
+            name = cue.text
+        inside = [i for i in claim.figures if start <= draft.figures[i].start < end]
+        facts.append(Fact(cue.kind, start, end, body, cue.text, _strip_quotes(holder), name, inside))
+    covered = [(f.start, f.end) for f in facts]
+    for cue in claim.cues:
+        if cue.kind != CAUSAL or any(a <= cue.start < b for a, b in covered):
+            continue
+        cause = _CAUSE_LEAD.sub("", text[cue.end : claim.end].strip()).rstrip("。；;")
+        start = clause_around(text, cue.start, cue.end, claim.start, claim.end)[0]
+        if len(cause) >= 4 or cue.text.startswith("受"):
+            facts.append(Fact(CAUSAL, start, claim.end, text[start : claim.end], cue.text, "", cause or cue.text))
+            covered.append((start, claim.end))
+            break
+    for index in claim.figures:
+        figure = draft.figures[index]
+        if any(a <= figure.start < b for a, b in covered):
+            continue
+        subject = figure_subject(draft, index, claim)
+        facts.append(Fact(NUMBER, figure.start, figure.end, figure.text, "", subject, figure.text, [index]))
+    return sorted(facts, key=lambda f: f.start)
+
+
+def _cue_clauses(text: str, claim: Claim, cues: list[Cue]) -> list[tuple[int, int, list[Cue]]]:
+    """Clauses holding honour or superlative cues; two cues in one clause split at the 、 between them."""
+    groups: dict[tuple[int, int], list[Cue]] = {}
+    for cue in cues:
+        span = clause_around(text, cue.start, cue.end, claim.start, claim.end)
+        groups.setdefault(span, []).append(cue)
+    clauses = []
+    for (start, end), group in sorted(groups.items()):
+        group.sort(key=lambda c: c.start)
+        cuts = [start]
+        for before, after in zip(group, group[1:], strict=False):
+            mark = text.find("、", before.end, after.start)
+            if mark >= 0:
+                cuts.append(mark + 1)
+        cuts.append(end)
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            inside = [c for c in group if a <= c.start < b]
+            if inside:
+                clauses.append((a, b if text[b - 1 : b] != "、" else b - 1, inside))
+    return clauses

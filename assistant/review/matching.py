@@ -1,0 +1,113 @@
+"""Text comparison for the offline judge: character bigrams, coverage, negation, levels and periods."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.checks.names import canonical_text
+
+_DROP = re.compile(r"[\s“”‘’\"'「」『』《》〈〉【】（）()、，,。；;：:！？!?·—\-…]+")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# generic words that say nothing about which fact a passage states
+_GENERIC = frozenset(
+    "完成 实现 开展 全年 本年 当年 年度 累计 共计 合计 其中 以上 以下 达到 全县 全市 全省 我局 本局 单位 部门 "
+    "工作 情况 进行 相关 有关 进一步 主要 成功 正式 新增 获得 获评 入选 荣获".split()
+)
+NEGATION = re.compile(r"未能|尚未|暂未|仍未|没有|未予|不予|未被|未获|未通过|未达到|未完成|不符合|不合格|未列入|未入选|未")
+LEVELS = (
+    ("national", re.compile(r"国家级|国家|全国|中央|国务院|部级|科技部|工信部|财政部|教育部|农业农村部|水利部")),
+    ("provincial", re.compile(r"省级|全省|省[^\u4e00-\u9fff]?|省委|省政府|省厅|厅")),
+    ("city", re.compile(r"市级|全市|[\u4e00-\u9fff]{1,3}市|州级|全州")),
+    ("county", re.compile(r"县级|全县|[\u4e00-\u9fff]{1,3}县|区级|全区")),
+)
+SCOPE_CONFLICTS = {
+    # a claim's absolute word -> words in a source that state less
+    "唯一": re.compile(r"之一|首批|一批|等\d+家|等[一二三四五六七八九十]+家"),
+    "全面完成": re.compile(r"部分完成|基本完成|未全部完成|未完成|尚未完成|完成[^，。；]{0,6}大部分"),
+    "全部完成": re.compile(r"部分完成|基本完成|未全部完成|未完成|尚未完成"),
+    "圆满完成": re.compile(r"部分完成|基本完成|未完成|尚未完成"),
+    "全覆盖": re.compile(r"部分覆盖|基本覆盖|未覆盖|覆盖率为?\d"),
+    "首次": re.compile(r"再次|第二次|第[二三四五]次|连续"),
+    "首个": re.compile(r"第二个|第[二三四五]个|之一"),
+    "首家": re.compile(r"第二家|第[二三四五]家|之一"),
+    "第一": re.compile(r"第[二三四五六七八九十]|前[三五十]"),
+}
+
+
+def normalize(text: str) -> str:
+    return _DROP.sub("", canonical_text(text))
+
+
+@lru_cache(maxsize=65536)
+def bigrams(text: str) -> frozenset[str]:
+    flat = normalize(text)
+    if len(flat) < 2:
+        return frozenset({flat}) if flat else frozenset()
+    return frozenset(flat[i : i + 2] for i in range(len(flat) - 1))
+
+
+def content_bigrams(text: str) -> frozenset[str]:
+    """Bigrams of ``text`` without the generic ones (完成, 全年 …) that any passage has."""
+    grams = bigrams(text)
+    kept = frozenset(g for g in grams if g not in _GENERIC and not g.isdigit())
+    return kept or grams
+
+
+def coverage(needle: str, haystack: str) -> float:
+    """Share of ``needle``'s content bigrams that occur in ``haystack`` (1.0 for an empty needle)."""
+    wanted = content_bigrams(needle)
+    if not wanted:
+        return 1.0
+    have = bigrams(haystack)
+    return len(wanted & have) / len(wanted)
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two texts' content bigrams; 1.0 when one contains the other."""
+    na, nb = normalize(a), normalize(b)
+    if not na or not nb:
+        return 0.0
+    if len(na) >= 2 and len(nb) >= 2 and (na in nb or nb in na):
+        return 1.0
+    ga, gb = content_bigrams(a), content_bigrams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def level_of(text: str) -> str | None:
+    """The administrative level an honour names (national, provincial, city, county), if any."""
+    for level, pattern in LEVELS:
+        if pattern.search(text):
+            return level
+    return None
+
+
+def negated(sentence: str, anchor_start: int, window: int = 12) -> bool:
+    """True when a negation word stands within ``window`` characters before ``anchor_start``."""
+    return bool(NEGATION.search(sentence[max(0, anchor_start - window) : anchor_start + 2]))
+
+
+def years_in(text: str) -> set[int]:
+    return {int(m.group(1)) for m in _YEAR.finditer(text)}
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of a passage: split at 。！？； and line ends, whitespace trimmed."""
+    spans = []
+    cursor = 0
+    for match in re.finditer(r"[。！？!?；;]|\n", text):
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    if cursor < len(text):
+        spans.append((cursor, len(text)))
+    trimmed = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b - a >= 2:
+            trimmed.append((a, b))
+    return trimmed
