@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
 
+    p_review = sub.add_parser(
+        "review", help="审核文稿：逐条标出无依据、与依据矛盾的表述（附出处），并核对数字"
+    )
+    p_review.add_argument("draft", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_review.add_argument(
+        "--evidence", type=Path, action="append", help="佐证材料文件夹或文件（可重复；.txt、.md、.docx、.pdf）"
+    )
+    p_review.add_argument("--format", choices=["text", "json"], default="text")
+
     p_draft = sub.add_parser("draft", help="按模板起草报告的某一部分")
     p_draft.add_argument(
         "section", help="部分编号、标识或标题，如 二、general_budget、七、存在的问题及原因分析"
@@ -152,6 +162,45 @@ def _cmd_check(args) -> int:
     else:
         print(render_text(text, findings, str(args.draft)))
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _cmd_review(kb, args) -> int:
+    from assistant.checks.table import load_table
+    from assistant.ingest.readers import read_source
+    from assistant.review.report import render_review
+    from assistant.review.service import review
+
+    if args.draft.suffix.lower() not in (".txt", ".md", ".docx"):
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+        return 2
+    if not args.draft.exists():
+        print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
+        return 2
+    for folder in args.evidence or []:
+        if not folder.exists():
+            print(f"错误：佐证材料“{folder}”不存在", file=sys.stderr)
+            return 2
+    text = read_source(args.draft).text
+    table = load_table(args.data) if args.data else None
+    model = None
+    if kb.settings.llm_configured:
+        from assistant.llm.client import build_chat_model
+
+        model = build_chat_model(kb.settings)
+    result = review(
+        text,
+        table=table,
+        table_name=str(args.data) if args.data else "数据表",
+        evidence=args.evidence,
+        kb=kb,
+        model=model,
+        draft_name=args.draft.name,
+    )
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_review(result, str(args.draft)))
+    return 1 if any(f.severity == "error" for f in result.findings) else 0
 
 
 def _cmd_draft(kb, args) -> int:
@@ -281,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "kb": _cmd_kb,
                 "draft": _cmd_draft,
                 "ask": _cmd_ask,
+                "review": _cmd_review,
             }[args.command]
             return handler(kb, args)
         finally:

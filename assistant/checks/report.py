@@ -15,7 +15,7 @@ KIND_LABEL = {
 }  # fmt: skip
 
 
-def _sentence_with_mark(draft: Draft, finding: Finding) -> str:
+def sentence_with_mark(draft: Draft, finding: Finding) -> str:
     for sentence in draft.sentences:
         if sentence.start <= finding.start < sentence.end:
             end = max(sentence.end, finding.end)
@@ -35,7 +35,7 @@ def render_text(text: str, findings: list[Finding], source: str = "") -> str:
         lines.append(
             f"{where}{line}:{column} {SEVERITY_LABEL[finding.severity]}［{KIND_LABEL.get(finding.kind, finding.kind)}］"
         )
-        lines.append(f"    {_sentence_with_mark(draft, finding)}")
+        lines.append(f"    {sentence_with_mark(draft, finding)}")
         lines.append(f"    {finding.message}")
     lines.append(summary(findings, len(draft.figures)))
     return "\n".join(lines)

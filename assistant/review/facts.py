@@ -33,17 +33,23 @@ def _strip_quotes(text: str) -> str:
 
 
 def figure_subject(draft: Draft, index: int, claim: Claim) -> str:
-    """What figure ``index`` measures; a bare change or share word borrows the subject before it."""
+    """What figure ``index`` measures.
+
+    A bare change or share word (同比增长, 占…比重) borrows the nearest specific subject before it in the claim;
+    a subject too short to say anything takes the words after the figure (配备24名项目服务专员).
+    """
     subject = draft.subject(index)
     position = claim.figures.index(index) if index in claim.figures else -1
-    if (not subject or len(subject) < 3 or _GENERIC_SUBJECT.match(subject)) and position > 0:
-        previous = draft.subject(claim.figures[position - 1])
-        if previous:
-            subject = f"{previous}{subject}"
-    if not subject:
+    if position > 0 and (len(subject) < 3 or _GENERIC_SUBJECT.match(subject)):
+        for k in range(position - 1, -1, -1):
+            previous = draft.subject(claim.figures[k])
+            if len(previous) >= 3 and not _GENERIC_SUBJECT.match(previous):
+                subject = f"{previous}{subject}"
+                break
+    if len(subject) < 3:
         figure = draft.figures[index]
-        after = draft.text[figure.end : claim.end]
-        subject = re.split(r"[，,；;。、]", after, maxsplit=1)[0][:16]
+        after = re.split(r"[，,；;。、（(]", draft.text[figure.end : claim.end], maxsplit=1)[0]
+        subject = f"{subject}{after[:16]}"
     return subject
 
 
