@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import BaseMessage
-from langchain_core.outputs import ChatResult
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
 
@@ -112,3 +114,42 @@ class FakeOpenAIServer:
 def _pieces(text: str, size: int = 8) -> Iterator[str]:
     for i in range(0, len(text), size):
         yield text[i : i + size]
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Answers each prompt with ``respond(messages)`` and records the prompts: a stand-in judge."""
+
+    respond: Callable[[list[tuple[str, str]]], str]
+    recorded: list[list[tuple[str, str]]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        pairs = [(m.type, str(m.content)) for m in messages]
+        self.recorded.append(pairs)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.respond(pairs)))])
+
+
+_PASSAGE = re.compile(r"^\[(\d+)\][^\n]*\n<<<\n(.*?)\n>>>", re.MULTILINE | re.DOTALL)
+
+
+def overlap_judge(messages: list[tuple[str, str]]) -> str:
+    """A crude judge: 'supported' when a passage shares a run of 10+ characters with the claim."""
+    user = messages[-1][1]
+    claim = re.search(r"【被审核的表述】(.*)", user).group(1).strip()
+    best: tuple[int, int, str] = (0, 0, "")
+    for match in _PASSAGE.finditer(user):
+        number, body = int(match.group(1)), match.group(2)
+        for size in range(min(len(claim), 40), 9, -1):
+            hit = next((claim[i : i + size] for i in range(len(claim) - size + 1) if claim[i : i + size] in body), "")
+            if hit:
+                if size > best[0]:
+                    best = (size, number, hit)
+                break
+    if best[0]:
+        return json.dumps({"verdict": "supported", "passage": best[1], "quote": best[2], "reason": "资料写明了同样的内容"},
+                          ensure_ascii=False)  # fmt: skip
+    return json.dumps({"verdict": "unsupported", "passage": None, "quote": "", "reason": "资料中没有写明"},
+                      ensure_ascii=False)  # fmt: skip

@@ -34,7 +34,10 @@ class TableReference:
     label: str  # 数值 | 目标值 | 上年数
 
     def agrees(self, draft: Draft) -> bool:
-        return Interval.of(draft.figures[self.figure]).contains(self.reference)
+        """Equal within the rounding of both the draft's figure and the table's entry."""
+        tolerance = self.row.tolerance_of(self.reference)
+        entered = Interval(self.reference - tolerance, self.reference + tolerance)
+        return Interval.of(draft.figures[self.figure]).overlaps(entered)
 
 
 def table_references(draft: Draft, table: FiguresTable) -> list[TableReference]:

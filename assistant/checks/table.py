@@ -36,6 +36,20 @@ class Row:
     target: Decimal | None
     prior_year: Decimal | None
     line: int  # row number in the file (header = 1)
+    # half a unit of the last digit each column printed (409.40 万元 -> 50 元): the entry's own rounding
+    value_tolerance: Decimal = Decimal(0)
+    target_tolerance: Decimal = Decimal(0)
+    prior_tolerance: Decimal = Decimal(0)
+
+    def tolerance_of(self, reference: Decimal) -> Decimal:
+        for amount, tolerance in (
+            (self.value, self.value_tolerance),
+            (self.target, self.target_tolerance),
+            (self.prior_year, self.prior_tolerance),
+        ):
+            if amount is not None and amount == reference:
+                return tolerance
+        return Decimal(0)
 
     def in_unit(self, amount: Decimal) -> str:
         factor = unit_table().get(self.unit).factor  # type: ignore[union-attr]
@@ -51,6 +65,16 @@ class FiguresTable:
 
     def get(self, name: str) -> Row | None:
         return self.rows.get(vocabulary().canonical(name))
+
+
+def _half_step(value: Decimal | None, factor: Decimal) -> Decimal:
+    """Half a unit of the last digit ``value`` was written with, in base units."""
+    if value is None:
+        return Decimal(0)
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        return Decimal(0)
+    return Decimal(5).scaleb(exponent - 1) * factor
 
 
 def _number(raw: Any, shown: str, line: int, column: str) -> Decimal | None:
@@ -149,7 +173,9 @@ def parse_records(records: list[dict[str, Any]], shown: str) -> FiguresTable:
         key = vocab.canonical(name)
         row = Row(name, key, value * unit.factor, unit.text, unit.dimension,
                   target * unit.factor if target is not None else None,
-                  prior * unit.factor if prior is not None else None, index)  # fmt: skip
+                  prior * unit.factor if prior is not None else None, index,
+                  _half_step(value, unit.factor), _half_step(target, unit.factor),
+                  _half_step(prior, unit.factor))  # fmt: skip
         existing = rows.get(key)
         if existing and (existing.value, existing.target, existing.prior_year) != (
             row.value,

@@ -14,11 +14,12 @@ from assistant.ingest.structure import SectionIndex
 
 # what a claim can hold; a claim may be several of the first four at once
 QUANTITATIVE, HONOUR, SUPERLATIVE, CAUSAL = "quantitative", "honour", "superlative", "causal"
+POLICY = "policy"  # restates a rule and names its source (根据财预〔2020〕10号…, 按规定…)
 PLAN, BOILERPLATE, STATEMENT = "plan", "boilerplate", "statement"
-CHECKABLE_KINDS = (QUANTITATIVE, HONOUR, SUPERLATIVE, CAUSAL)
+CHECKABLE_KINDS = (QUANTITATIVE, HONOUR, SUPERLATIVE, CAUSAL, POLICY)
 KIND_LABELS = {
     QUANTITATIVE: "数据", HONOUR: "荣誉或验收", SUPERLATIVE: "最高级或绝对化表述", CAUSAL: "原因分析",
-    PLAN: "计划措施", BOILERPLATE: "套话", STATEMENT: "一般性表述",
+    POLICY: "政策规定", PLAN: "计划措施", BOILERPLATE: "套话", STATEMENT: "一般性表述",
 }  # fmt: skip
 
 _CLAIM_END = re.compile(r"[。！？!?；;]|\n")
@@ -57,7 +58,7 @@ class Claim:
     @property
     def kind(self) -> str:
         """The kind shown first: the one that needs evidence most."""
-        for kind in (HONOUR, SUPERLATIVE, QUANTITATIVE, CAUSAL, PLAN, BOILERPLATE):
+        for kind in (HONOUR, SUPERLATIVE, QUANTITATIVE, CAUSAL, POLICY, PLAN, BOILERPLATE):
             if kind in self.kinds:
                 return kind
         return STATEMENT
@@ -77,6 +78,7 @@ class CuePatterns:
     honour: re.Pattern[str]
     superlative: re.Pattern[str]
     causal: re.Pattern[str]
+    policy: re.Pattern[str]
     plan: re.Pattern[str]
     boilerplate: re.Pattern[str]
     plan_sections: tuple[str, ...]
@@ -93,6 +95,7 @@ def cue_patterns() -> CuePatterns:
         honour=joined("honour"),
         superlative=joined("superlative"),
         causal=joined("causal"),
+        policy=joined("policy"),
         plan=joined("plan"),
         boilerplate=joined("boilerplate"),
         plan_sections=tuple(raw["plan_sections"]),
@@ -153,7 +156,12 @@ def extract_claims(text: str, draft: Draft | None = None) -> list[Claim]:
 
 def _cues(body: str, offset: int, patterns: CuePatterns) -> list[Cue]:
     found = []
-    for kind, pattern in ((HONOUR, patterns.honour), (SUPERLATIVE, patterns.superlative), (CAUSAL, patterns.causal)):
+    for kind, pattern in (
+        (HONOUR, patterns.honour),
+        (SUPERLATIVE, patterns.superlative),
+        (CAUSAL, patterns.causal),
+        (POLICY, patterns.policy),
+    ):
         for match in pattern.finditer(body):
             found.append(Cue(kind, offset + match.start(), offset + match.end(), match.group(0)))
     return sorted(found, key=lambda c: (c.start, c.kind))
@@ -173,6 +181,8 @@ def _classify(
         kinds.append(QUANTITATIVE)
     if any(cue.kind == CAUSAL for cue in cues):
         kinds.append(CAUSAL)
+    if any(cue.kind == POLICY for cue in cues):
+        kinds.append(POLICY)
     if kinds:
         return tuple(kinds)
     if patterns.boilerplate.search(body):

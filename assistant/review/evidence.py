@@ -152,6 +152,7 @@ class EvidenceSearch:
     folder: EvidenceFolder | None
     draft_text: str
     per_source_k: int = 5
+    evidence_k: int = 12  # evidence folders are small: look deeper into them
     excluded: dict[str, str] = field(default_factory=dict)  # doc id -> source, the draft's own versions
     warning: str = ""
 
@@ -174,13 +175,26 @@ class EvidenceSearch:
             except Exception:  # noqa: BLE001 - the per-query search reports and falls back to BM25
                 log.debug("batch query embedding failed", exc_info=True)
 
-    def passages(self, query: str) -> list[Passage]:
+    def passages(self, query: str, k: int | None = None) -> list[Passage]:
+        """Evidence passages first, then knowledge-base passages, each in retrieval order."""
         found: list[Passage] = []
         if self.folder is not None:
-            for result in self.folder.retriever.search(query, self.per_source_k).results:
+            for result in self.folder.retriever.search(query, k or self.evidence_k).results:
                 found.append(Passage.of(result, EVIDENCE, self.folder.shown(result)))
         if self.kb is not None:
             filters = SearchFilters(exclude_docs=frozenset(self.excluded))
-            for result in self.kb.search(query, self.per_source_k, filters).results:
+            for result in self.kb.search(query, k or self.per_source_k, filters).results:
                 found.append(Passage.of(result, KNOWLEDGE))
+        return found
+
+    def passages_for(self, query: str, facts: list[str]) -> list[Passage]:
+        """Passages for a claim, plus those for each of its facts when it holds several."""
+        found = self.passages(query)
+        if len(facts) > 1:
+            seen = {(p.source, p.start) for p in found}
+            for fact in facts:
+                for passage in self.passages(fact, 3):
+                    if (passage.source, passage.start) not in seen:
+                        seen.add((passage.source, passage.start))
+                        found.append(passage)
         return found

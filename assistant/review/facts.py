@@ -1,4 +1,4 @@
-"""The checkable facts inside a claim: each figure, each honour, each superlative, each stated cause."""
+"""The checkable facts inside a claim: each figure, each honour, each superlative, each cause, each rule."""
 
 from __future__ import annotations
 
@@ -6,51 +6,58 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.checks.document import Draft
-from assistant.review.claims import CAUSAL, HONOUR, PLAN, SUPERLATIVE, Claim, Cue, clause_around
+from assistant.review.claims import CAUSAL, HONOUR, PLAN, POLICY, SUPERLATIVE, Claim, Cue, clause_around
 
 NUMBER = "number"
 _QUOTES = "“”‘’\"'「」『』《》"
-_LEAD = re.compile(r"^(?:并且|并|还|同时|此外|另有|另外|其中|以及|和|及|已|均|也|共有|共|先后|成功)+")
+_LEAD = re.compile(r"^(?:并且|并|还|同时|此外|另有|另外|其中|以及|和|及|已|均|也|共有|共|先后|成功|正式)+")
 _HONOUR_TAIL = re.compile(r"(?:荣誉称号|称号|荣誉|等荣誉|等)+$")
-_CAUSE_LEAD = re.compile(r"^(?:的)?(?:主要)?(?:原因)?(?:主要)?(?:是|在于|为|有)?[：:，,]?")
-_GENERIC_SUBJECT = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|环比)?(?:增长|增加|下降|减少|提高|降低|增速|增幅|降幅|占|达|为)")
+_CAUSE_LEAD = re.compile(r"^(?:的)?(?:主要)?(?:原因)?(?:主要)?(?:是|在于|为|有|包括)?[：:，,]?")
+GENERIC_SUBJECT = re.compile(
+    r"^(?:同比|比上年|较上年|比去年|较去年|环比|分别)?(?:增长|增加|下降|减少|提高|降低|增速|增幅|降幅|占|达|为|是|有|中)"
+)
+_PERCENT_CUE = re.compile(r"\d")
 
 
 @dataclass
 class Fact:
-    kind: str  # number | honour | superlative | causal
+    kind: str  # number | honour | superlative | causal | policy
     start: int
     end: int
     text: str
     cue: str = ""
     holder: str = ""  # who holds the honour, or what the figure measures
-    name: str = ""  # the honour's name, the superlative phrase, or the cause
+    name: str = ""  # the honour's name, the superlative phrase, the cause, or the rule
     figures: list[int] = field(default_factory=list)
+    own_subject: bool = True  # False when a figure's subject was borrowed from the figure before it
+    absolute: bool = False  # a figure that is itself an absolute claim (100%)
 
 
 def _strip_quotes(text: str) -> str:
     return "".join(ch for ch in text if ch not in _QUOTES)
 
 
-def figure_subject(draft: Draft, index: int, claim: Claim) -> str:
-    """What figure ``index`` measures.
+def specific_subject(draft: Draft, index: int, scope: list[int], end: int) -> tuple[str, bool]:
+    """What figure ``index`` measures, and whether the text named it there.
 
-    A bare change or share word (同比增长, 占…比重) borrows the nearest specific subject before it in the claim;
-    a subject too short to say anything takes the words after the figure (配备24名项目服务专员).
+    A bare change or share word (同比增长, 占…比重) borrows the nearest specific subject before it among
+    ``scope`` (figures of the same claim or sentence); a subject too short to say anything takes the words
+    after the figure (配备24名项目服务专员), up to ``end``.
     """
     subject = draft.subject(index)
-    position = claim.figures.index(index) if index in claim.figures else -1
-    if position > 0 and (len(subject) < 3 or _GENERIC_SUBJECT.match(subject)):
+    own = True
+    position = scope.index(index) if index in scope else -1
+    if position > 0 and (len(subject) < 3 or GENERIC_SUBJECT.match(subject)):
         for k in range(position - 1, -1, -1):
-            previous = draft.subject(claim.figures[k])
-            if len(previous) >= 3 and not _GENERIC_SUBJECT.match(previous):
-                subject = f"{previous}{subject}"
+            previous = draft.subject(scope[k])
+            if len(previous) >= 3 and not GENERIC_SUBJECT.match(previous):
+                subject, own = f"{previous}{subject}", False
                 break
     if len(subject) < 3:
         figure = draft.figures[index]
-        after = re.split(r"[，,；;。、（(]", draft.text[figure.end : claim.end], maxsplit=1)[0]
+        after = re.split(r"[，,；;。、（(]", draft.text[figure.end : end], maxsplit=1)[0]
         subject = f"{subject}{after[:16]}"
-    return subject
+    return subject, own
 
 
 def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
@@ -59,11 +66,20 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
         return []
     text = draft.text
     facts: list[Fact] = []
+    absolute_figures: set[int] = set()
     main_cues = [c for c in claim.cues if c.kind in (HONOUR, SUPERLATIVE)]
+    # a superlative that is a figure (100%) is checked as that figure
+    for cue in list(main_cues):
+        if cue.kind == SUPERLATIVE and _PERCENT_CUE.search(cue.text):
+            inside = [i for i in claim.figures if draft.figures[i].start <= cue.start < draft.figures[i].end + 1]
+            if inside:
+                absolute_figures.update(inside)
+                main_cues.remove(cue)
     for start, end, cues in _cue_clauses(text, claim, main_cues):
         cue = next((c for c in cues if c.kind == HONOUR), cues[0])
-        body = text[start:end]
-        holder = _LEAD.sub("", text[start : cue.start]).strip()
+        holder = _LEAD.sub("", _strip_quotes(text[start : cue.start])).strip()
+        if len(holder) < 2:
+            holder = _claim_subject(text, claim, start)
         if cue.kind == HONOUR and not cue.text.startswith("通过") and cue.text != "挂牌":
             name = _HONOUR_TAIL.sub("", _strip_quotes(text[cue.end : end]).strip())
             name = name or _strip_quotes(cue.text)
@@ -72,7 +88,7 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
         else:
             name = cue.text
         inside = [i for i in claim.figures if start <= draft.figures[i].start < end]
-        facts.append(Fact(cue.kind, start, end, body, cue.text, _strip_quotes(holder), name, inside))
+        facts.append(Fact(cue.kind, start, end, text[start:end], cue.text, holder, name, inside))
     covered = [(f.start, f.end) for f in facts]
     for cue in claim.cues:
         if cue.kind != CAUSAL or any(a <= cue.start < b for a, b in covered):
@@ -81,15 +97,29 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
         start = clause_around(text, cue.start, cue.end, claim.start, claim.end)[0]
         if len(cause) >= 4 or cue.text.startswith("受"):
             facts.append(Fact(CAUSAL, start, claim.end, text[start : claim.end], cue.text, "", cause or cue.text))
-            covered.append((start, claim.end))
-            break
+            break  # a cause's figures are still checked one by one below
+    if POLICY in claim.kinds and not claim.figures and not facts:
+        cue = next(c for c in claim.cues if c.kind == POLICY)
+        rule = text[cue.end : claim.end].strip("，,：: 。；;")
+        facts.append(Fact(POLICY, claim.start, claim.end, claim.text, cue.text, "", rule or claim.text))
     for index in claim.figures:
         figure = draft.figures[index]
         if any(a <= figure.start < b for a, b in covered):
             continue
-        subject = figure_subject(draft, index, claim)
-        facts.append(Fact(NUMBER, figure.start, figure.end, figure.text, "", subject, figure.text, [index]))
+        subject, own = specific_subject(draft, index, claim.figures, claim.end)
+        facts.append(
+            Fact(NUMBER, figure.start, figure.end, figure.text, "", subject, figure.text, [index], own,
+                 index in absolute_figures)  # fmt: skip
+        )
     return sorted(facts, key=lambda f: f.start)
+
+
+def _claim_subject(text: str, claim: Claim, before: int) -> str:
+    """The first clause of the claim, as the holder of an honour whose own clause names none."""
+    first_end = claim.start
+    while first_end < before and text[first_end] not in "，,；;：:":
+        first_end += 1
+    return _LEAD.sub("", _strip_quotes(text[claim.start : first_end])).strip()
 
 
 def _cue_clauses(text: str, claim: Claim, cues: list[Cue]) -> list[tuple[int, int, list[Cue]]]:

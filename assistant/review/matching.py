@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from assistant.checks.names import canonical_text
 
-_DROP = re.compile(r"[\s“”‘’\"'「」『』《》〈〉【】（）()、，,。；;：:！？!?·—\-…]+")
+_DROP = re.compile(r"[\s“”‘’\"'「」『』《》〈〉【】（）()、，,。；;：:！？!?·—\-…|]+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # generic words that say nothing about which fact a passage states
 _GENERIC = frozenset(
@@ -32,6 +32,12 @@ SCOPE_CONFLICTS = {
     "首个": re.compile(r"第二个|第[二三四五]个|之一"),
     "首家": re.compile(r"第二家|第[二三四五]家|之一"),
     "第一": re.compile(r"第[二三四五六七八九十]|前[三五十]"),
+    "最大": re.compile(r"第[二三四五六七八九十]位|第[二三四五六七八九十]大|前[三五十]|之一|较大"),
+    "最高": re.compile(r"第[二三四五六七八九十]位|前[三五十]|之一|较高"),
+    "最多": re.compile(r"第[二三四五六七八九十]位|前[三五十]|之一|较多"),
+    "最完整": re.compile(r"较为完整|较完整|基本完整|之一"),
+    "领先": re.compile(r"中等|中游|落后|平均水平"),
+    "连续": re.compile(r"首次|中断|未能连续"),
 }
 
 
@@ -41,10 +47,13 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def bigrams(text: str) -> frozenset[str]:
-    flat = normalize(text)
-    if len(flat) < 2:
-        return frozenset({flat}) if flat else frozenset()
-    return frozenset(flat[i : i + 2] for i in range(len(flat) - 1))
+    """Two-character pieces of each run of ``text`` between punctuation and spaces (none across them)."""
+    grams: set[str] = set()
+    for run in (canonical_text(piece) for piece in _DROP.split(text)):
+        if len(run) == 1:
+            grams.add(run)
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(grams)
 
 
 def content_bigrams(text: str) -> frozenset[str]:
@@ -74,6 +83,37 @@ def similarity(a: str, b: str) -> float:
     if not ga or not gb:
         return 0.0
     return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+_PLACE = re.compile(r"([^\W\d全本我各该两每个省县市区乡镇村的在和与及、]{2})(县|市|区|镇|乡)")
+
+
+def places(text: str) -> set[str]:
+    """Place names (炎陵县, 茶陵县 …) a text mentions."""
+    return {m.group(1) + m.group(2) for m in _PLACE.finditer(text) if re.match(r"[\u4e00-\u9fff]{2}$", m.group(1))}
+
+
+def significant_digits(text: str) -> int:
+    """Digits that carry information in a printed number: 100.57 -> 5, 1420 -> 3, 5 -> 1."""
+    digits = re.sub(r"[^0-9]", "", text.split("%")[0])
+    return len(digits.strip("0")) if digits else 0
+
+
+_STRICT_LEVELS = (
+    ("national", re.compile(r"国家级|全国|中央|国务院|国家|科技部|工信部|财政部|教育部|农业农村部|水利部|[\u4e00-\u9fff]{0,4}部$")),
+    ("provincial", re.compile(r"省级|全省|省[\u4e00-\u9fff]{0,4}厅|省政府|省委|省")),
+    ("city", re.compile(r"市级|全市|市[\u4e00-\u9fff]{0,4}局|市政府|市委|州级|全州")),
+    ("county", re.compile(r"县级|全县|县政府|县委|区级|全区")),
+)
+
+
+def level_before(text: str, anchor: int, window: int = 6) -> str | None:
+    """The level word (国家, 省级 …) written just before ``anchor``: the level of the honour named there."""
+    before = text[max(0, anchor - window) : anchor]
+    for level, pattern in _STRICT_LEVELS:
+        if pattern.search(before):
+            return level
+    return None
 
 
 def level_of(text: str) -> str | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.checks.against_data import table_references
+from assistant.checks.against_data import TableReference, table_references
 from assistant.checks.checker import check_text
+from assistant.checks.arithmetic import Interval
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.table import FiguresTable
@@ -17,6 +19,7 @@ from assistant.ingest.metadata import describe
 from assistant.review.claims import HONOUR, KIND_LABELS, SUPERLATIVE, Claim, extract_claims
 from assistant.review.evidence import DATA, Citation, EvidenceFolder, EvidenceSearch
 from assistant.review.facts import NUMBER, Fact, extract_facts
+from assistant.review.matching import significant_digits
 from assistant.review.offline_judge import (
     CONTRADICTED,
     NOT_CHECKABLE,
@@ -127,8 +130,13 @@ def review(
             notices.append(f"知识库中的“{'”“'.join(excluded)}”与被审核的文稿相同或是它的早期版本，不作为依据。")
         facts_of = {id(c): extract_facts(c, draft) for c in claims}
         checkable = [c for c in claims if c.checkable]
-        search.prepare([c.text for c in checkable])
-        table_verdicts = _table_verdicts(draft, table, table_name, numeric)
+        queries = [c.text for c in checkable]
+        for claim in checkable:
+            cue_facts = _cue_fact_texts(facts_of[id(claim)])
+            if len(cue_facts) > 1:
+                queries += cue_facts
+        search.prepare(queries)
+        table_verdicts = _table_verdicts(draft, table, table_name, numeric, claims)
         offline = OfflineJudge(draft, draft_year)
         llm_judge = None
         if model is not None:
@@ -141,7 +149,7 @@ def review(
             if not claim.checkable:
                 results.append(ClaimResult(claim, NOT_CHECKABLE, reason=f"{KIND_LABELS[claim.kind]}，无需核实。"))
                 continue
-            passages = search.passages(claim.text)
+            passages = search.passages_for(claim.text, _cue_fact_texts(facts))
             judged: list[tuple[Fact, FactVerdict]] = []
             open_facts = []
             for fact in facts:
@@ -153,15 +161,16 @@ def review(
             if llm_judge is not None and open_facts:
                 outcome = llm_judge.judge(claim, open_facts, passages)
                 if outcome is None:
-                    judged += [(fact, offline.judge(fact, passages)) for fact in open_facts]
+                    judged += [(fact, offline.judge(fact, passages, claim.text)) for fact in open_facts]
                     judge_name = "offline"
                 else:
                     judged += [(fact, outcome) for fact in open_facts]
                     judge_name = "llm"
             else:
-                judged += [(fact, offline.judge(fact, passages)) for fact in open_facts]
+                judged += [(fact, offline.judge(fact, passages, claim.text)) for fact in open_facts]
                 judge_name = "offline"
             judged.sort(key=lambda pair: pair[0].start)
+            judged = _co_supported(draft, judged)
             results.append(_claim_result(claim, judged, judge_name))
     finally:
         if folder is not None:
@@ -185,13 +194,15 @@ def _open_evidence(paths: list[Path], kb: KnowledgeBase | None) -> EvidenceFolde
 
 
 def _table_verdicts(
-    draft: Draft, table: FiguresTable | None, table_name: str, numeric: list[Finding]
+    draft: Draft, table: FiguresTable | None, table_name: str, numeric: list[Finding], claims: list[Claim]
 ) -> dict[int, FactVerdict]:
     """Figures the table settles: supported when equal at the printed precision, contradicted otherwise."""
     if table is None:
         return {}
     verdicts = {}
-    for ref in table_references(draft, table):
+    references = table_references(draft, table)
+    references += _claim_targets(draft, claims, references)
+    for ref in references:
         figure = draft.figures[ref.figure]
         stated = ref.row.in_unit(ref.reference)
         citation = Citation(DATA, table_name, ref.row.name, 0, 0, f"{ref.row.name}（{ref.label}）：{stated}")
@@ -205,6 +216,56 @@ def _table_verdicts(
                 CONTRADICTED, mismatch.message if mismatch else f"数据表中为 {stated}。", citation
             )
     return verdicts
+
+
+_TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")
+
+
+def _claim_targets(draft: Draft, claims: list[Claim], references: list[TableReference]) -> list[TableReference]:
+    """"高于99%的年度目标": a target figure in a claim whose other figure the table names."""
+    row_of = {ref.figure: ref.row for ref in references}
+    extra = []
+    for claim in claims:
+        rows = [row_of[i] for i in claim.figures if i in row_of]
+        for i in claim.figures:
+            figure = draft.figures[i]
+            if i in row_of or not rows or not _TARGET_AFTER.match(draft.text[figure.end : figure.end + 6]):
+                continue
+            row = rows[0]
+            if row.target is not None and row.dimension == figure.dimension:
+                extra.append(TableReference(i, row, row.target, "目标值"))
+    return extra
+
+
+def _cue_fact_texts(facts: list[Fact]) -> list[str]:
+    return [f.text for f in facts if f.kind != NUMBER]
+
+
+def _co_supported(draft: Draft, judged: list[tuple[Fact, FactVerdict]]) -> list[tuple[Fact, FactVerdict]]:
+    """A figure with no support of its own is supported by a sentence that supports another fact of the same
+    claim and states the same figure (753.35万元…其中9月及以后下达520.00万元)."""
+    sentences = [v.citation for _, v in judged if v.verdict == SUPPORTED and v.citation and v.citation.origin != DATA]
+    if not sentences:
+        return judged
+    updated = []
+    for fact, verdict in judged:
+        if fact.kind == NUMBER and verdict.verdict == UNSUPPORTED:
+            mine = draft.figures[fact.figures[0]]
+            for citation in sentences:
+                stated = next(
+                    (o for o in Draft.parse(citation.quote).figures
+                     if o.dimension == mine.dimension and Interval.of(o).overlaps(Interval.of(mine))),
+                    None,
+                )  # fmt: skip
+                if stated is not None and significant_digits(mine.text) >= 2:
+                    verdict = FactVerdict(
+                        SUPPORTED,
+                        f"{citation.label()}中支持本句其他内容的同一句话写明 {stated.text}，与文中 {mine.text} 一致。",
+                        citation,
+                    )
+                    break
+        updated.append((fact, verdict))
+    return updated
 
 
 def _claim_result(claim: Claim, judged: list[tuple[Fact, FactVerdict]], judge: str) -> ClaimResult:
@@ -231,7 +292,7 @@ def _claim_findings(results: list[ClaimResult]) -> list[Finding]:
                 if verdict.citation is not None and verdict.citation.origin == DATA:
                     continue  # the numeric checker's data_mismatch already says it
                 findings.append(_finding("contradicted_claim", "error", fact.start, fact.end, claim, verdict))
-            elif verdict.verdict == UNSUPPORTED and fact.kind in (HONOUR, SUPERLATIVE):
+            elif verdict.verdict == UNSUPPORTED and (fact.kind in (HONOUR, SUPERLATIVE) or fact.absolute):
                 findings.append(_finding("unsupported_claim", "warning", fact.start, fact.end, claim, verdict))
             elif verdict.verdict == UNSUPPORTED:
                 loose.append((fact, verdict))
