@@ -9,7 +9,7 @@ from decimal import Decimal
 from assistant.checks.arithmetic import Interval, in_unit_of
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding
-from assistant.checks.names import find_name
+from assistant.checks.names import canonical_text, find_name
 from assistant.checks.table import FiguresTable, Row
 from assistant.checks.targets import check_target_claims
 
@@ -19,9 +19,20 @@ _BUDGET_WORDS = re.compile(r"预算数|预算")
 _CHANGE_WORDS = re.compile(r"增长|增加|下降|减少|降低|提高|上升|增速|增幅|降幅|变动")
 
 
+_PART_OF = re.compile(r"^\S*?中[^，,；;、]{2,}")
+
+
 def _row_for(draft: Draft, i: int, table: FiguresTable) -> Row | None:
-    found = find_name(draft.prefix(i), table.names())
-    return table.rows[found[0]] if found else None
+    """The table row the figure states; none when the text narrows the row's name to a part of it
+    ("项目支出中第四季度支出1865.30万元" is not 项目支出)."""
+    prefix = draft.prefix(i)
+    found = find_name(prefix, table.names())
+    if not found:
+        return None
+    rest = canonical_text(prefix)[found[1] :]
+    if _PART_OF.match(rest):
+        return None
+    return table.rows[found[0]]
 
 
 @dataclass(frozen=True)

@@ -145,13 +145,19 @@ def extract_claims(text: str, draft: Draft | None = None) -> list[Claim]:
             figure_cursor += 1
         probe = figure_cursor
         while probe < len(draft.figures) and draft.figures[probe].end <= end:
-            figures.append(probe)
+            if not _trivial(draft.figures[probe]):
+                figures.append(probe)
             probe += 1
         section = sections.path_at(start)
         cues = _cues(body, start, patterns)
         kinds = _classify(body, section, figures, cues, patterns)
         claims.append(Claim(start, end, body, section, kinds, cues, figures))
     return claims
+
+
+def _trivial(figure) -> bool:
+    """一次, 一个: a Chinese "one" of a count states no checkable quantity (每季度召开一次推进会)."""
+    return figure.decimals == 0 and figure.value <= 1 and not figure.text[:1].isdigit() and not figure.is_percent
 
 
 def _cues(body: str, offset: int, patterns: CuePatterns) -> list[Cue]:

@@ -42,11 +42,12 @@ class Passage:
     text: str
     doc_type: str
     year: int | None
+    unit: str = ""  # the reporting unit a report is about (empty when unknown)
 
     @classmethod
     def of(cls, result: SearchResult, origin: str, source: str | None = None) -> Passage:
         return cls(origin, source or result.source, result.title, result.section, result.start, result.text,
-                   result.doc_type, result.year)  # fmt: skip
+                   result.doc_type, result.year, result.unit)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
             break  # a cause's figures are still checked one by one below
     if POLICY in claim.kinds and not claim.figures and not facts:
         cue = next(c for c in claim.cues if c.kind == POLICY)
-        rule = text[cue.end : claim.end].strip("，,：: 。；;")
+        cited = cue.text.startswith(("根据", "按照", "依据", "依照", "按"))  # the rule comes after its source
+        rule = (text[cue.end : claim.end] if cited else claim.text).strip("，,：: 。；;")
         facts.append(Fact(POLICY, claim.start, claim.end, claim.text, cue.text, "", rule or claim.text))
     for index in claim.figures:
         figure = draft.figures[index]

@@ -29,8 +29,8 @@ SCOPE_CONFLICTS = {
     "圆满完成": re.compile(r"部分完成|基本完成|未完成|尚未完成"),
     "全覆盖": re.compile(r"部分覆盖|基本覆盖|未覆盖|覆盖率为?\d"),
     "首次": re.compile(r"再次|第二次|第[二三四五]次|连续"),
-    "首个": re.compile(r"第二个|第[二三四五]个|之一"),
-    "首家": re.compile(r"第二家|第[二三四五]家|之一"),
+    "首个": re.compile(r"首批|第二个|第[二三四五]个|之一"),
+    "首家": re.compile(r"首批|第二家|第[二三四五]家|之一"),
     "第一": re.compile(r"第[二三四五六七八九十]|前[三五十]"),
     "最大": re.compile(r"第[二三四五六七八九十]位|第[二三四五六七八九十]大|前[三五十]|之一|较大"),
     "最高": re.compile(r"第[二三四五六七八九十]位|前[三五十]|之一|较高"),
@@ -41,15 +41,18 @@ SCOPE_CONFLICTS = {
 }
 
 
+_CHANGE = re.compile(r"(?:同比|环比|比上年|较上年|比去年|较去年|与上年相比|比上一年)(增长|增加|下降|减少|提高|降低|上升)")
+
+
 def normalize(text: str) -> str:
-    return _DROP.sub("", canonical_text(text))
+    return _DROP.sub("", canonical_text(_CHANGE.sub(r"\1", text)))
 
 
 @lru_cache(maxsize=65536)
 def bigrams(text: str) -> frozenset[str]:
     """Two-character pieces of each run of ``text`` between punctuation and spaces (none across them)."""
     grams: set[str] = set()
-    for run in (canonical_text(piece) for piece in _DROP.split(text)):
+    for run in (canonical_text(piece) for piece in _DROP.split(_CHANGE.sub(r"\1", text))):
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i : i + 2] for i in range(len(run) - 1))
@@ -107,6 +110,25 @@ _STRICT_LEVELS = (
 )
 
 
+_GRADE = re.compile(r"[一二三四五特]级(?![政党])|[甲乙丙]等|[一二三]等奖|特等奖|金奖|银奖|铜奖|[A-E]{1,5}级")
+
+
+def grades(text: str) -> set[str]:
+    """Grade words (一级, 二级甲等, 金奖 …) in a text."""
+    return set(_GRADE.findall(text))
+
+
+def claimed_level(name: str) -> tuple[str, str, str] | None:
+    """The level an honour's name states, the two characters that follow it and the level words themselves
+    (省级示范县 -> provincial, 示范, 省级)."""
+    for level, pattern in _STRICT_LEVELS:
+        for match in pattern.finditer(name):
+            following = normalize(name[match.end() :])[:2]
+            if len(following) == 2:
+                return level, following, match.group(0)
+    return None
+
+
 def level_before(text: str, anchor: int, window: int = 6) -> str | None:
     """The level word (国家, 省级 …) written just before ``anchor``: the level of the honour named there."""
     before = text[max(0, anchor - window) : anchor]
@@ -124,9 +146,10 @@ def level_of(text: str) -> str | None:
     return None
 
 
-def negated(sentence: str, anchor_start: int, window: int = 12) -> bool:
-    """True when a negation word stands within ``window`` characters before ``anchor_start``."""
-    return bool(NEGATION.search(sentence[max(0, anchor_start - window) : anchor_start + 2]))
+def negated(sentence: str, anchor_start: int, window: int = 12, anchor_end: int | None = None) -> bool:
+    """True when a negation word stands from ``window`` characters before the anchor to its end."""
+    end = (anchor_end if anchor_end is not None else anchor_start) + 2
+    return bool(NEGATION.search(sentence[max(0, anchor_start - window) : end]))
 
 
 def years_in(text: str) -> set[int]:

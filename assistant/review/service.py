@@ -6,18 +6,19 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.checks.against_data import TableReference, table_references
-from assistant.checks.checker import check_text
 from assistant.checks.arithmetic import Interval
+from assistant.checks.checker import check_text
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.table import FiguresTable
 from assistant.ingest.metadata import describe
-from assistant.review.claims import HONOUR, KIND_LABELS, SUPERLATIVE, Claim, extract_claims
-from assistant.review.evidence import DATA, Citation, EvidenceFolder, EvidenceSearch
+from assistant.review.claims import HONOUR, KIND_LABELS, POLICY, SUPERLATIVE, Claim, extract_claims
+from assistant.review.evidence import DATA, Citation, EvidenceFolder, EvidenceSearch, Passage
 from assistant.review.facts import NUMBER, Fact, extract_facts
 from assistant.review.matching import significant_digits
 from assistant.review.offline_judge import (
@@ -112,7 +113,8 @@ def review(
     """Claims of ``text`` judged against the table, the evidence files and the knowledge base."""
     draft = Draft.parse(text)
     claims = extract_claims(text, draft)
-    draft_year = describe(text, draft_name or "draft.txt").year
+    info = describe(text, draft_name or "draft.txt")
+    draft_year = info.year
     numeric = [f for f in check_text(text, table) if f.kind != "unverified"]
     notices: list[str] = []
     folder = None
@@ -137,7 +139,8 @@ def review(
                 queries += cue_facts
         search.prepare(queries)
         table_verdicts = _table_verdicts(draft, table, table_name, numeric, claims)
-        offline = OfflineJudge(draft, draft_year)
+        offline = OfflineJudge(draft, draft_year, info.unit)
+        data_passage = _table_passage(table, table_name) if table is not None else None
         llm_judge = None
         if model is not None:
             from assistant.review.llm_judge import LLMJudge
@@ -150,6 +153,8 @@ def review(
                 results.append(ClaimResult(claim, NOT_CHECKABLE, reason=f"{KIND_LABELS[claim.kind]}，无需核实。"))
                 continue
             passages = search.passages_for(claim.text, _cue_fact_texts(facts))
+            if data_passage is not None:
+                passages.insert(0, data_passage)
             judged: list[tuple[Fact, FactVerdict]] = []
             open_facts = []
             for fact in facts:
@@ -161,13 +166,13 @@ def review(
             if llm_judge is not None and open_facts:
                 outcome = llm_judge.judge(claim, open_facts, passages)
                 if outcome is None:
-                    judged += [(fact, offline.judge(fact, passages, claim.text)) for fact in open_facts]
+                    judged += [(fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds)) for fact in open_facts]
                     judge_name = "offline"
                 else:
                     judged += [(fact, outcome) for fact in open_facts]
                     judge_name = "llm"
             else:
-                judged += [(fact, offline.judge(fact, passages, claim.text)) for fact in open_facts]
+                judged += [(fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds)) for fact in open_facts]
                 judge_name = "offline"
             judged.sort(key=lambda pair: pair[0].start)
             judged = _co_supported(draft, judged)
@@ -235,6 +240,27 @@ def _claim_targets(draft: Draft, claims: list[Claim], references: list[TableRefe
             if row.target is not None and row.dimension == figure.dimension:
                 extra.append(TableReference(i, row, row.target, "目标值"))
     return extra
+
+
+def _entry(row_unit_factor: Decimal, amount: Decimal, tolerance: Decimal) -> str:
+    """A table entry written back at the precision it was entered with (409.40, not 409.4)."""
+    value = amount / row_unit_factor
+    if tolerance > 0:
+        step = (tolerance * 2 / row_unit_factor).normalize()
+        return f"{value.quantize(step):f}"
+    return f"{value.normalize():f}"
+
+
+def _table_passage(table: FiguresTable, table_name: str) -> Passage:
+    """The figures table as a passage the judges read like any table: | 名称 | 单位 | 数值 | 目标值 |."""
+    from assistant.checks.units import unit_table
+
+    lines = ["| 名称 | 单位 | 数值 | 目标值 |", "|---|---|---|---|"]
+    for row in table.rows.values():
+        factor = unit_table().get(row.unit).factor  # type: ignore[union-attr]
+        target = _entry(factor, row.target, row.target_tolerance) if row.target is not None else ""
+        lines.append(f"| {row.name} | {row.unit} | {_entry(factor, row.value, row.value_tolerance)} | {target} |")
+    return Passage(DATA, table_name, "数据表", "", 0, "\n".join(lines), "data", None)
 
 
 def _cue_fact_texts(facts: list[Fact]) -> list[str]:
