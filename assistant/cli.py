@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_review.add_argument("draft", type=Path, help="文稿（.txt、.md 或 .docx）")
     p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
     p_review.add_argument(
-        "--evidence", type=Path, action="append", help="佐证材料文件夹或文件（可重复；.txt、.md、.docx、.pdf）"
+        "--evidence",
+        type=Path,
+        action="append",
+        help="佐证材料文件夹或文件（可重复；.txt、.md、.docx、.pdf）",
     )
     p_review.add_argument("--format", choices=["text", "json"], default="text")
 

@@ -47,7 +47,9 @@ def main() -> int:
                 print(scores.report(f"{cases.relative_to(ROOT)} · {title}"))
                 if args.show_mistakes:
                     for miss in scores.mistakes():
-                        print(f"      [{miss.label.case}] {miss.label.verdict} -> {miss.predicted}: {miss.label.quote}")
+                        print(
+                            f"      [{miss.label.case}] {miss.label.verdict} -> {miss.predicted}: {miss.label.quote}"
+                        )
         kb.close()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_report(chars: int) -> str:
-    parts = [(ROOT / "knowledge/reports/2023-yanling-kegongxin-self-evaluation.txt").read_text(encoding="utf-8")]
+    parts = [
+        (ROOT / "knowledge/reports/2023-yanling-kegongxin-self-evaluation.txt").read_text(encoding="utf-8")
+    ]
     parts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests/data/review/drafts").glob("*.md"))]
     text = "\n".join(parts)
     while len(text) < chars:

@@ -143,7 +143,9 @@ def overlap_judge(messages: list[tuple[str, str]]) -> str:
     for match in _PASSAGE.finditer(user):
         number, body = int(match.group(1)), match.group(2)
         for size in range(min(len(claim), 40), 9, -1):
-            hit = next((claim[i : i + size] for i in range(len(claim) - size + 1) if claim[i : i + size] in body), "")
+            hit = next(
+                (claim[i : i + size] for i in range(len(claim) - size + 1) if claim[i : i + size] in body), ""
+            )
             if hit:
                 if size > best[0]:
                     best = (size, number, hit)

@@ -113,7 +113,11 @@ def claim_spans(text: str) -> list[tuple[int, int]]:
     if cursor < len(text):
         pieces.append((cursor, len(text)))
     for start, end in pieces:
-        cuts = [start] + [m.start() for m in _ENUMERATION.finditer(text, start, end) if m.start() > start] + [end]
+        cuts = (
+            [start]
+            + [m.start() for m in _ENUMERATION.finditer(text, start, end) if m.start() > start]
+            + [end]
+        )
         for a, b in zip(cuts, cuts[1:], strict=False):
             while a < b and text[a].isspace():
                 a += 1
@@ -126,7 +130,11 @@ def claim_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_title_line(text: str, start: int, end: int) -> bool:
     """The document's title: a first line with no clause punctuation."""
-    return not text[:start].strip() and "\n" not in text[start:end] and not re.search(r"[，,。；;：:]", text[start:end])
+    return (
+        not text[:start].strip()
+        and "\n" not in text[start:end]
+        and not re.search(r"[，,。；;：:]", text[start:end])
+    )
 
 
 def extract_claims(text: str, draft: Draft | None = None) -> list[Claim]:
@@ -157,7 +165,9 @@ def extract_claims(text: str, draft: Draft | None = None) -> list[Claim]:
 
 def _trivial(figure) -> bool:
     """一次, 一个: a Chinese "one" of a count states no checkable quantity (每季度召开一次推进会)."""
-    return figure.decimals == 0 and figure.value <= 1 and not figure.text[:1].isdigit() and not figure.is_percent
+    return (
+        figure.decimals == 0 and figure.value <= 1 and not figure.text[:1].isdigit() and not figure.is_percent
+    )
 
 
 def _cues(body: str, offset: int, patterns: CuePatterns) -> list[Cue]:

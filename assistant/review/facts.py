@@ -71,7 +71,9 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
     # a superlative that is a figure (100%) is checked as that figure
     for cue in list(main_cues):
         if cue.kind == SUPERLATIVE and _PERCENT_CUE.search(cue.text):
-            inside = [i for i in claim.figures if draft.figures[i].start <= cue.start < draft.figures[i].end + 1]
+            inside = [
+                i for i in claim.figures if draft.figures[i].start <= cue.start < draft.figures[i].end + 1
+            ]
             if inside:
                 absolute_figures.update(inside)
                 main_cues.remove(cue)
@@ -96,7 +98,9 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
         cause = _CAUSE_LEAD.sub("", text[cue.end : claim.end].strip()).rstrip("。；;")
         start = clause_around(text, cue.start, cue.end, claim.start, claim.end)[0]
         if len(cause) >= 4 or cue.text.startswith("受"):
-            facts.append(Fact(CAUSAL, start, claim.end, text[start : claim.end], cue.text, "", cause or cue.text))
+            facts.append(
+                Fact(CAUSAL, start, claim.end, text[start : claim.end], cue.text, "", cause or cue.text)
+            )
             break  # a cause's figures are still checked one by one below
     if POLICY in claim.kinds and not claim.figures and not facts:
         cue = next(c for c in claim.cues if c.kind == POLICY)
@@ -109,8 +113,18 @@ def extract_facts(claim: Claim, draft: Draft) -> list[Fact]:
             continue
         subject, own = specific_subject(draft, index, claim.figures, claim.end)
         facts.append(
-            Fact(NUMBER, figure.start, figure.end, figure.text, "", subject, figure.text, [index], own,
-                 index in absolute_figures)  # fmt: skip
+            Fact(
+                NUMBER,
+                figure.start,
+                figure.end,
+                figure.text,
+                "",
+                subject,
+                figure.text,
+                [index],
+                own,
+                index in absolute_figures,
+            )  # fmt: skip
         )
     return sorted(facts, key=lambda f: f.start)
 

@@ -62,7 +62,9 @@ def parse_verdict(raw: str, passages: list[Passage]) -> FactVerdict:
     quote = data["quote"].strip()
     at = _locate(passage.text, quote)
     if at is None:
-        return FactVerdict(UNSUPPORTED, f"【大模型判定】{reason}（所引原文在第 {number} 段资料中找不到，按无依据处理）")
+        return FactVerdict(
+            UNSUPPORTED, f"【大模型判定】{reason}（所引原文在第 {number} 段资料中找不到，按无依据处理）"
+        )
     return FactVerdict(verdict, f"【大模型判定】{reason}", Citation.in_passage(passage, *at))
 
 
@@ -81,7 +83,9 @@ class LLMJudge:
     """Asks the chat model once per claim; a failed call leaves the claim to the offline judge."""
 
     name = "llm"
-    notice = "由大模型判断每条表述与检索到的资料是否一致（每条判定都附所引原文）；数字与数据表的核对仍按规则进行。"
+    notice = (
+        "由大模型判断每条表述与检索到的资料是否一致（每条判定都附所引原文）；数字与数据表的核对仍按规则进行。"
+    )
 
     def __init__(self, model: Any, draft_year: int | None = None) -> None:
         from langchain_core.output_parsers import StrOutputParser
@@ -92,7 +96,9 @@ class LLMJudge:
         self.notices: list[str] = []
         self.unavailable: str = ""
 
-    def judge(self, claim: Claim, facts: list[Fact], passages: list[Passage], context: str = "") -> FactVerdict | None:
+    def judge(
+        self, claim: Claim, facts: list[Fact], passages: list[Passage], context: str = ""
+    ) -> FactVerdict | None:
         if self.unavailable:
             return None
         if not passages:

@@ -14,9 +14,14 @@ _GENERIC = frozenset(
     "完成 实现 开展 全年 本年 当年 年度 累计 共计 合计 其中 以上 以下 达到 全县 全市 全省 我局 本局 单位 部门 "
     "工作 情况 进行 相关 有关 进一步 主要 成功 正式 新增 获得 获评 入选 荣获".split()
 )
-NEGATION = re.compile(r"未能|尚未|暂未|仍未|没有|未予|不予|未被|未获|未通过|未达到|未完成|不符合|不合格|未列入|未入选|未")
+NEGATION = re.compile(
+    r"未能|尚未|暂未|仍未|没有|未予|不予|未被|未获|未通过|未达到|未完成|不符合|不合格|未列入|未入选|未"
+)
 LEVELS = (
-    ("national", re.compile(r"国家级|国家|全国|中央|国务院|部级|科技部|工信部|财政部|教育部|农业农村部|水利部")),
+    (
+        "national",
+        re.compile(r"国家级|国家|全国|中央|国务院|部级|科技部|工信部|财政部|教育部|农业农村部|水利部"),
+    ),
     ("provincial", re.compile(r"省级|全省|省[^\u4e00-\u9fff]?|省委|省政府|省厅|厅")),
     ("city", re.compile(r"市级|全市|[\u4e00-\u9fff]{1,3}市|州级|全州")),
     ("county", re.compile(r"县级|全县|[\u4e00-\u9fff]{1,3}县|区级|全区")),
@@ -41,7 +46,9 @@ SCOPE_CONFLICTS = {
 }
 
 
-_CHANGE = re.compile(r"(?:同比|环比|比上年|较上年|比去年|较去年|与上年相比|比上一年)(增长|增加|下降|减少|提高|降低|上升)")
+_CHANGE = re.compile(
+    r"(?:同比|环比|比上年|较上年|比去年|较去年|与上年相比|比上一年)(增长|增加|下降|减少|提高|降低|上升)"
+)
 
 
 def normalize(text: str) -> str:
@@ -93,7 +100,9 @@ _PLACE = re.compile(r"([^\W\d全本我各该两每个省县市区乡镇村的在
 
 def places(text: str) -> set[str]:
     """Place names (炎陵县, 茶陵县 …) a text mentions."""
-    return {m.group(1) + m.group(2) for m in _PLACE.finditer(text) if re.match(r"[\u4e00-\u9fff]{2}$", m.group(1))}
+    return {
+        m.group(1) + m.group(2) for m in _PLACE.finditer(text) if re.match(r"[\u4e00-\u9fff]{2}$", m.group(1))
+    }
 
 
 def significant_digits(text: str) -> int:
@@ -103,7 +112,12 @@ def significant_digits(text: str) -> int:
 
 
 _STRICT_LEVELS = (
-    ("national", re.compile(r"国家级|全国|中央|国务院|国家|科技部|工信部|财政部|教育部|农业农村部|水利部|[\u4e00-\u9fff]{0,4}部$")),
+    (
+        "national",
+        re.compile(
+            r"国家级|全国|中央|国务院|国家|科技部|工信部|财政部|教育部|农业农村部|水利部|[\u4e00-\u9fff]{0,4}部$"
+        ),
+    ),
     ("provincial", re.compile(r"省级|全省|省[\u4e00-\u9fff]{0,4}厅|省政府|省委|省")),
     ("city", re.compile(r"市级|全市|市[\u4e00-\u9fff]{0,4}局|市政府|市委|州级|全州")),
     ("county", re.compile(r"县级|全县|县政府|县委|区级|全区")),

@@ -24,7 +24,6 @@ from assistant.review.claims import CAUSAL, HONOUR, POLICY, SUPERLATIVE
 from assistant.review.evidence import KNOWLEDGE, Citation, Passage
 from assistant.review.facts import NUMBER, Fact, specific_subject
 from assistant.review.matching import (
-    LEVELS,
     SCOPE_CONFLICTS,
     claimed_level,
     content_bigrams,
@@ -41,10 +40,19 @@ from assistant.review.matching import (
     years_in,
 )
 
-SUPPORTED, CONTRADICTED, UNSUPPORTED, NOT_CHECKABLE = "supported", "contradicted", "unsupported", "not_checkable"
-_PLAN_WORDS = re.compile(r"(?:目标|计划|预期|指标值|任务|力争|拟|预算数|年初预算|调整后预算|预算安排)[^，,。；;的]{0,8}$")
+SUPPORTED, CONTRADICTED, UNSUPPORTED, NOT_CHECKABLE = (
+    "supported",
+    "contradicted",
+    "unsupported",
+    "not_checkable",
+)
+_PLAN_WORDS = re.compile(
+    r"(?:目标|计划|预期|指标值|任务|力争|拟|预算数|年初预算|调整后预算|预算安排)[^，,。；;的]{0,8}$"
+)
 _TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")
-_RULE_WORDS = re.compile(r"须|应当|应|规定|要求|标准|以上为|以下为|分为|权重|原则上|不得|不低于|不高于|低于|高于")
+_RULE_WORDS = re.compile(
+    r"须|应当|应|规定|要求|标准|以上为|以下为|分为|权重|原则上|不得|不低于|不高于|低于|高于"
+)
 _NAME_PARTS = re.compile(r"及|和|与|、|并")
 _GRADE_WORDS = re.compile(r"[一二三四五特]级(?![政党])|[甲乙丙]等|[一二三]等奖|特等奖|金奖|银奖|铜奖")
 _ALL_DONE = re.compile(r"全部|均已|全面|圆满")
@@ -57,7 +65,12 @@ _LEVEL_WORDS = re.compile(
 _HONOUR_MARKS = re.compile(
     r"获评|荣获|评为|授予|认定|获批|入选|入围|列入|名单|称号|证书|奖|表彰|挂牌|验收|通过|公布|命名|确定|通报|推介|批示|评定|定级|等级|公示"
 )
-_EQUIVALENT_SUPERLATIVES = {"最大规模": "规模最大", "规模最大": "最大规模", "创历史新高": "历史新高", "历史新高": "创历史新高"}
+_EQUIVALENT_SUPERLATIVES = {
+    "最大规模": "规模最大",
+    "规模最大": "最大规模",
+    "创历史新高": "历史新高",
+    "历史新高": "创历史新高",
+}
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,8 @@ def _parse(passage: Passage) -> _ParsedPassage:
         scope = [k for k, f in enumerate(draft.figures) if a <= f.start < b]
         subject, own = specific_subject(draft, j, scope, b)
         target = bool(
-            _PLAN_WORDS.search(draft.prefix(j)) or _TARGET_AFTER.match(passage.text[figure.end : figure.end + 6])
+            _PLAN_WORDS.search(draft.prefix(j))
+            or _TARGET_AFTER.match(passage.text[figure.end : figure.end + 6])
         )
         stated.append(_Stated(figure, subject, own, target, a, b, passage.text[a : figure.start]))
     stated += _table_figures(passage.text)
@@ -143,15 +157,24 @@ def _table_figures(text: str) -> list[_Stated]:
         for i, (cell, is_number) in enumerate(zip(cells, numeric, strict=False)):
             if not is_number:
                 continue
-            figures = extract_figures(f"{cell}{unit}" if unit and not re.search(r"[^\d,，.\s-]", cell) else cell)
+            figures = extract_figures(
+                f"{cell}{unit}" if unit and not re.search(r"[^\d,，.\s-]", cell) else cell
+            )
             if not figures:
                 continue
             column = header[i] if i < len(header) else ""
             if _PRIOR_HEADER.search(column):
                 continue  # last year's column is another period
             stated.append(
-                _Stated(figures[0], label, True, bool(_TARGET_HEADER.search(column) or _PLAN_WORDS.search(label)), line_start,
-                        line_start + len(raw), column)  # fmt: skip
+                _Stated(
+                    figures[0],
+                    label,
+                    True,
+                    bool(_TARGET_HEADER.search(column) or _PLAN_WORDS.search(label)),
+                    line_start,
+                    line_start + len(raw),
+                    column,
+                )  # fmt: skip
             )
     return stated
 
@@ -167,7 +190,7 @@ def _context(parsed: _ParsedPassage, index: int) -> str:
     """The sentence, the one before it and the passage title: where a holder or subject may be named."""
     a, b = parsed.sentences[index]
     before = parsed.sentences[index - 1] if index > 0 else (a, a)
-    return f"{parsed.passage.title} {parsed.passage.text[before[0]:before[1]]} {parsed.passage.text[a:b]}"
+    return f"{parsed.passage.title} {parsed.passage.text[before[0] : before[1]]} {parsed.passage.text[a:b]}"
 
 
 def _passage_year(parsed: _ParsedPassage, sentence: str, draft_year: int | None) -> int | None:
@@ -189,7 +212,9 @@ class OfflineJudge:
         self.draft_year = draft_year
         self.draft_unit = draft_unit
 
-    def judge(self, fact: Fact, passages: list[Passage], claim_text: str = "", rule_claim: bool = False) -> FactVerdict:
+    def judge(
+        self, fact: Fact, passages: list[Passage], claim_text: str = "", rule_claim: bool = False
+    ) -> FactVerdict:
         """Supported, contradicted or unsupported, with the passage sentence that decided it."""
         if fact.kind == HONOUR and len(_NAME_PARTS.split(fact.name)) > 1:
             return self._honour_parts(fact, passages)
@@ -213,6 +238,7 @@ class OfflineJudge:
             if found.verdict == CONTRADICTED:
                 conflict = conflict or found
             else:
+                support = support if fact.kind == NUMBER else _better(fact, support, found)
                 support = support or found
         # for a figure, the same figure stated for a like subject outweighs a different one; for the rest,
         # a negation, a lower level or a narrower scope outweighs a loose match
@@ -227,7 +253,12 @@ class OfflineJudge:
         return holder
 
     def _same_unit(self, passage: Passage) -> bool:
-        if passage.origin != KNOWLEDGE or passage.doc_type != "report" or not passage.unit or not self.draft_unit:
+        if (
+            passage.origin != KNOWLEDGE
+            or passage.doc_type != "report"
+            or not passage.unit
+            or not self.draft_unit
+        ):
             return True
         return similarity(passage.unit, self.draft_unit) >= 0.6
 
@@ -236,8 +267,12 @@ class OfflineJudge:
         verdicts = []
         for part in (p for p in _NAME_PARTS.split(fact.name) if len(normalize(p)) >= 2):
             level = level_of(fact.name) if level_of(part) is None else None
-            prefix = {"national": "国家", "provincial": "省级", "city": "市级", "county": "县级"}.get(level or "", "")
-            sub = Fact(fact.kind, fact.start, fact.end, fact.text, fact.cue, fact.holder, prefix + part, fact.figures)
+            prefix = {"national": "国家", "provincial": "省级", "city": "市级", "county": "县级"}.get(
+                level or "", ""
+            )
+            sub = Fact(
+                fact.kind, fact.start, fact.end, fact.text, fact.cue, fact.holder, prefix + part, fact.figures
+            )
             verdicts.append(self.judge(sub, passages))
         for wanted in (CONTRADICTED, UNSUPPORTED):
             for verdict in verdicts:
@@ -266,7 +301,7 @@ class OfflineJudge:
                 found = None
             if found is not None and found.verdict == CONTRADICTED:
                 return found
-            support = support or found
+            support = _better(fact, support, found)
         return support
 
     def _number(self, fact: Fact, parsed: _ParsedPassage) -> FactVerdict | None:
@@ -346,7 +381,9 @@ class OfflineJudge:
         if named and not collective and coverage(holder, here) < 0.5:
             return self._support_only(fact, parsed, sentence, context, citation, core)
         if negated(sentence, first, anchor_end=last) and not negated(fact.text, len(fact.text)):
-            return FactVerdict(CONTRADICTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”，是否定的表述。", citation)
+            return FactVerdict(
+                CONTRADICTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”，是否定的表述。", citation
+            )
         level = claimed_level(fact.name)
         if level is not None:
             stated = _stated_level(sentence, level[1]) or _level_around(sentence, first, last)
@@ -365,7 +402,9 @@ class OfflineJudge:
             )
         mismatch = self._figures_differ(fact, sentence)
         if mismatch:
-            return FactVerdict(CONTRADICTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”，{mismatch}", citation)
+            return FactVerdict(
+                CONTRADICTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”，{mismatch}", citation
+            )
         return self._support_only(fact, parsed, sentence, context, citation, core)
 
     def _support_only(
@@ -399,7 +438,9 @@ class OfflineJudge:
         flat = normalize(sentence)
         if _ALL_DONE.search(fact.cue) and len(normalize(after)) >= 2:
             first, last = _shared_span(sentence, after)
-            if first < len(sentence) and negated(sentence, first, anchor_end=last):  # 全部建成并对外开放 / 尚未对外开放
+            if first < len(sentence) and negated(
+                sentence, first, anchor_end=last
+            ):  # 全部建成并对外开放 / 尚未对外开放
                 return FactVerdict(
                     CONTRADICTED,
                     f"{_where(parsed.passage)}写明“{sentence.strip()}”，与文中“{fact.cue}”不符。",
@@ -416,7 +457,11 @@ class OfflineJudge:
         alternative = _EQUIVALENT_SUPERLATIVES.get(cue, cue)
         if (cue in flat or alternative in flat) and coverage(fact.text, context) >= 0.6:
             if negated(sentence, max(flat.find(cue), 0)):
-                return FactVerdict(CONTRADICTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”，是否定的表述。", citation)
+                return FactVerdict(
+                    CONTRADICTED,
+                    f"{_where(parsed.passage)}写明“{sentence.strip()}”，是否定的表述。",
+                    citation,
+                )
             if self._figures_stated(fact, sentence):
                 return FactVerdict(SUPPORTED, f"{_where(parsed.passage)}写明“{sentence.strip()}”。", citation)
         return None
@@ -455,6 +500,19 @@ class OfflineJudge:
             if same_kind and not any(_same(mine, o) for o in same_kind) and mine.exact:
                 return f"其中为 {same_kind[0].text}，文中写作 {mine.text}。"
         return ""
+
+
+def _better(fact: Fact, current: FactVerdict | None, candidate: FactVerdict | None) -> FactVerdict | None:
+    """Of two supports, the one whose sentence states more of the fact (a list's title loses to its row)."""
+    if candidate is None or candidate.citation is None:
+        return current
+    if current is None or current.citation is None:
+        return candidate
+    return (
+        candidate
+        if coverage(fact.text, candidate.citation.quote) > coverage(fact.text, current.citation.quote)
+        else current
+    )
 
 
 def _stated_level(text: str, following: str) -> str | None:

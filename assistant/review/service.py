@@ -36,7 +36,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERDICTS = (SUPPORTED, CONTRADICTED, UNSUPPORTED, NOT_CHECKABLE)
-VERDICT_LABELS = {SUPPORTED: "有依据", CONTRADICTED: "相矛盾", UNSUPPORTED: "无依据", NOT_CHECKABLE: "无需核实"}
+VERDICT_LABELS = {
+    SUPPORTED: "有依据",
+    CONTRADICTED: "相矛盾",
+    UNSUPPORTED: "无依据",
+    NOT_CHECKABLE: "无需核实",
+}
 OFFLINE_NOTICE = (
     "【离线判定】未配置大模型，由规则判定：数字须主体、期间和数值一致，荣誉须名称和获得者一致，"
     "并检查否定词、级别和范围用词。"
@@ -68,9 +73,15 @@ class ClaimResult:
             "reason": self.reason,
             "citations": [c.to_dict() for c in self.citations],
             "facts": [
-                {"kind": fact.kind, "start": fact.start, "end": fact.end, "text": fact.text,
-                 "verdict": verdict.verdict, "reason": verdict.reason,
-                 "citation": verdict.citation.to_dict() if verdict.citation else None}  # fmt: skip
+                {
+                    "kind": fact.kind,
+                    "start": fact.start,
+                    "end": fact.end,
+                    "text": fact.text,
+                    "verdict": verdict.verdict,
+                    "reason": verdict.reason,
+                    "citation": verdict.citation.to_dict() if verdict.citation else None,
+                }  # fmt: skip
                 for fact, verdict in self.facts
             ],
         }
@@ -129,7 +140,9 @@ def review(
             notices.append(search.warning)
         excluded = sorted(search.excluded.values())
         if excluded:
-            notices.append(f"知识库中的“{'”“'.join(excluded)}”与被审核的文稿相同或是它的早期版本，不作为依据。")
+            notices.append(
+                f"知识库中的“{'”“'.join(excluded)}”与被审核的文稿相同或是它的早期版本，不作为依据。"
+            )
         facts_of = {id(c): extract_facts(c, draft) for c in claims}
         checkable = [c for c in claims if c.checkable]
         queries = [c.text for c in checkable]
@@ -150,7 +163,9 @@ def review(
         for claim in claims:
             facts = facts_of[id(claim)]
             if not claim.checkable:
-                results.append(ClaimResult(claim, NOT_CHECKABLE, reason=f"{KIND_LABELS[claim.kind]}，无需核实。"))
+                results.append(
+                    ClaimResult(claim, NOT_CHECKABLE, reason=f"{KIND_LABELS[claim.kind]}，无需核实。")
+                )
                 continue
             passages = search.passages_for(claim.text, _cue_fact_texts(facts))
             if data_passage is not None:
@@ -166,13 +181,19 @@ def review(
             if llm_judge is not None and open_facts:
                 outcome = llm_judge.judge(claim, open_facts, passages)
                 if outcome is None:
-                    judged += [(fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds)) for fact in open_facts]
+                    judged += [
+                        (fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds))
+                        for fact in open_facts
+                    ]
                     judge_name = "offline"
                 else:
                     judged += [(fact, outcome) for fact in open_facts]
                     judge_name = "llm"
             else:
-                judged += [(fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds)) for fact in open_facts]
+                judged += [
+                    (fact, offline.judge(fact, passages, claim.text, POLICY in claim.kinds))
+                    for fact in open_facts
+                ]
                 judge_name = "offline"
             judged.sort(key=lambda pair: pair[0].start)
             judged = _co_supported(draft, judged)
@@ -213,10 +234,14 @@ def _table_verdicts(
         citation = Citation(DATA, table_name, ref.row.name, 0, 0, f"{ref.row.name}（{ref.label}）：{stated}")
         if ref.agrees(draft):
             verdicts[ref.figure] = FactVerdict(
-                SUPPORTED, f"数据表中“{ref.row.name}”的{ref.label}为 {stated}，与文中 {figure.text} 一致。", citation
+                SUPPORTED,
+                f"数据表中“{ref.row.name}”的{ref.label}为 {stated}，与文中 {figure.text} 一致。",
+                citation,
             )
         else:
-            mismatch = next((f for f in numeric if f.kind == "data_mismatch" and f.start == figure.start), None)
+            mismatch = next(
+                (f for f in numeric if f.kind == "data_mismatch" and f.start == figure.start), None
+            )
             verdicts[ref.figure] = FactVerdict(
                 CONTRADICTED, mismatch.message if mismatch else f"数据表中为 {stated}。", citation
             )
@@ -226,8 +251,10 @@ def _table_verdicts(
 _TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")
 
 
-def _claim_targets(draft: Draft, claims: list[Claim], references: list[TableReference]) -> list[TableReference]:
-    """"高于99%的年度目标": a target figure in a claim whose other figure the table names."""
+def _claim_targets(
+    draft: Draft, claims: list[Claim], references: list[TableReference]
+) -> list[TableReference]:
+    """ "高于99%的年度目标": a target figure in a claim whose other figure the table names."""
     row_of = {ref.figure: ref.row for ref in references}
     extra = []
     for claim in claims:
@@ -259,7 +286,9 @@ def _table_passage(table: FiguresTable, table_name: str) -> Passage:
     for row in table.rows.values():
         factor = unit_table().get(row.unit).factor  # type: ignore[union-attr]
         target = _entry(factor, row.target, row.target_tolerance) if row.target is not None else ""
-        lines.append(f"| {row.name} | {row.unit} | {_entry(factor, row.value, row.value_tolerance)} | {target} |")
+        lines.append(
+            f"| {row.name} | {row.unit} | {_entry(factor, row.value, row.value_tolerance)} | {target} |"
+        )
     return Passage(DATA, table_name, "数据表", "", 0, "\n".join(lines), "data", None)
 
 
@@ -270,7 +299,9 @@ def _cue_fact_texts(facts: list[Fact]) -> list[str]:
 def _co_supported(draft: Draft, judged: list[tuple[Fact, FactVerdict]]) -> list[tuple[Fact, FactVerdict]]:
     """A figure with no support of its own is supported by a sentence that supports another fact of the same
     claim and states the same figure (753.35万元…其中9月及以后下达520.00万元)."""
-    sentences = [v.citation for _, v in judged if v.verdict == SUPPORTED and v.citation and v.citation.origin != DATA]
+    sentences = [
+        v.citation for _, v in judged if v.verdict == SUPPORTED and v.citation and v.citation.origin != DATA
+    ]
     if not sentences:
         return judged
     updated = []
@@ -319,7 +350,9 @@ def _claim_findings(results: list[ClaimResult]) -> list[Finding]:
                     continue  # the numeric checker's data_mismatch already says it
                 findings.append(_finding("contradicted_claim", "error", fact.start, fact.end, claim, verdict))
             elif verdict.verdict == UNSUPPORTED and (fact.kind in (HONOUR, SUPERLATIVE) or fact.absolute):
-                findings.append(_finding("unsupported_claim", "warning", fact.start, fact.end, claim, verdict))
+                findings.append(
+                    _finding("unsupported_claim", "warning", fact.start, fact.end, claim, verdict)
+                )
             elif verdict.verdict == UNSUPPORTED:
                 loose.append((fact, verdict))
         if result.verdict == UNSUPPORTED and not result.facts:
@@ -330,8 +363,14 @@ def _claim_findings(results: list[ClaimResult]) -> list[Finding]:
             parts = "；".join(v.reason.rstrip("。") for _, v in loose)
             start, end = loose[0][0].start, loose[-1][0].end
             findings.append(
-                Finding("unsupported_claim", "info", start, end, claim.text[start - claim.start : end - claim.start],
-                        f"{parts}。")  # fmt: skip
+                Finding(
+                    "unsupported_claim",
+                    "info",
+                    start,
+                    end,
+                    claim.text[start - claim.start : end - claim.start],
+                    f"{parts}。",
+                )  # fmt: skip
             )
     return findings
 
