@@ -69,6 +69,32 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 7860
+    auth: str | None = Field(
+        default=None, description="Optional login for an intranet deployment: user:password,user2:password2"
+    )
+    ui_concurrency: int = Field(
+        default=8, description="Requests the web page serves at once (checks, search …)."
+    )
+    llm_concurrency: int = Field(default=2, description="Chat turns (LLM drafting, review) run at once.")
+
+    @property
+    def workspaces_dir(self) -> Path:
+        return self.data_dir / "workspaces"
+
+    def auth_pairs(self) -> list[tuple[str, str]]:
+        """ASSISTANT_AUTH as (user, password) pairs; a malformed entry is an error naming it."""
+        from assistant.errors import AssistantError
+
+        pairs = []
+        for entry in (self.auth or "").split(","):
+            entry = entry.strip()
+            if not entry:
+                continue
+            user, sep, password = entry.partition(":")
+            if not sep or not user.strip() or not password:
+                raise AssistantError(f"ASSISTANT_AUTH 中的“{entry.split(':')[0]}”格式不对，应为 用户名:密码")
+            pairs.append((user.strip(), password))
+        return pairs
 
     @property
     def chroma_dir(self) -> Path:

@@ -65,7 +65,7 @@ def format_passages(passages: list[dict[str, Any]], budget_chars: int) -> tuple[
     return render(kept), [dict(p, n=n) for n, p in enumerate(kept, start=1)]
 
 
-def _run(chain: Any, values: dict[str, str], on_token: TokenSink | None) -> str:
+def stream_chain(chain: Any, values: dict[str, str], on_token: TokenSink | None) -> str:
     parts = []
     try:
         for chunk in chain.stream(values):
@@ -124,7 +124,7 @@ def llm_draft(
         found = check_text(report.text, table)
         return report, found, [f for f in found if f.severity == "error"]
 
-    cited, findings, errors = checked(_run(chain, values, on_token))
+    cited, findings, errors = checked(stream_chain(chain, values, on_token))
     if errors:
         notes.append(f"首稿有 {len(errors)} 处数字错误，已请模型按核对结果改正一次。")
         revise = load_prompt("revise_section")
@@ -137,7 +137,7 @@ def llm_draft(
             "instructions": instructions.strip() or "（无）",
         }
         cited, findings, remaining = checked(
-            _run(revise.chat_prompt() | model | StrOutputParser(), revise_values, on_token)
+            stream_chain(revise.chat_prompt() | model | StrOutputParser(), revise_values, on_token)
         )
         if remaining:
             notes.append(f"改正后仍有 {len(remaining)} 处数字错误，请人工核对。")

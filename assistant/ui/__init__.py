@@ -1,0 +1,1 @@
+"""The Gradio workspace: a thin layer over the chat, workspace, review and checking services."""
