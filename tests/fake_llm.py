@@ -45,9 +45,10 @@ class FailingChatModel(GenericFakeChatModel):
 class FakeOpenAIServer:
     """/v1/chat/completions on 127.0.0.1: streaming and not, with scripted 429/500/401 answers first."""
 
-    def __init__(self, answer: str, failures: list[int] | None = None) -> None:
+    def __init__(self, answer: str, failures: list[int] | None = None, delay: float = 0.0) -> None:
         self.answer = answer
         self.failures = list(failures or [])
+        self.delay = delay  # seconds between streamed pieces, so a browser can watch the draft arrive
         self.requests: list[dict[str, Any]] = []
         self.arrivals: list[float] = []  # time.perf_counter() when each request arrived
         outer = self
@@ -83,6 +84,8 @@ class FakeOpenAIServer:
                                  "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}  # fmt: skip
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                         self.wfile.flush()
+                        if outer.delay:
+                            time.sleep(outer.delay)
                     end = {"id": "c1", "object": "chat.completion.chunk", "created": int(time.time()), "model": body["model"],
                            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}  # fmt: skip
                     self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
