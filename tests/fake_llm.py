@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,8 +46,17 @@ class FailingChatModel(GenericFakeChatModel):
 class FakeOpenAIServer:
     """/v1/chat/completions on 127.0.0.1: streaming and not, with scripted 429/500/401 answers first."""
 
-    def __init__(self, answer: str, failures: list[int] | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        answer: str,
+        failures: list[int] | None = None,
+        delay: float = 0.0,
+        break_after: int | None = None,
+    ) -> None:
         self.answer = answer
+        self.break_after = (
+            break_after  # drop the connection after this many streamed pieces (a mid-answer failure)
+        )
         self.failures = list(failures or [])
         self.delay = delay  # seconds between streamed pieces, so a browser can watch the draft arrive
         self.requests: list[dict[str, Any]] = []
@@ -79,7 +89,11 @@ class FakeOpenAIServer:
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
-                    for piece in _pieces(outer.answer):
+                    for sent, piece in enumerate(_pieces(outer.answer)):
+                        if outer.break_after is not None and sent >= outer.break_after:
+                            self.wfile.flush()
+                            self.connection.shutdown(socket.SHUT_RDWR)
+                            return
                         chunk = {"id": "c1", "object": "chat.completion.chunk", "created": int(time.time()), "model": body["model"],
                                  "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}  # fmt: skip
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())

@@ -45,7 +45,11 @@ def app(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path) -> Iterator
             server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS
         )
         try:
-            yield {"client": Client(f"http://127.0.0.1:{port}/", verbose=False), "server": server, "demo": demo}
+            yield {
+                "client": Client(f"http://127.0.0.1:{port}/", verbose=False),
+                "server": server,
+                "demo": demo,
+            }
         finally:
             demo.close()
             kb.close()
@@ -70,7 +74,9 @@ def test_review_endpoint(app) -> None:
     result = app["client"].predict(SEED_TEXT, "", api_name="/review")
     assert {"findings", "claims", "summary", "judge", "notices", "excluded"} <= set(result)
     assert result["excluded"] == ["reports/2023-yanling-kegongxin-self-evaluation.txt"]
-    flagged = [f for f in result["findings"] if f["kind"] == "unsupported_claim" and f["severity"] == "warning"]
+    flagged = [
+        f for f in result["findings"] if f["kind"] == "unsupported_claim" and f["severity"] == "warning"
+    ]
     assert any("全国最大规模" in f["text"] for f in flagged)
     # the fake endpoint's answers are not the judge's JSON: every claim fell back to the offline judge
     assert result["judge"] == "offline" and any("规定格式" in n for n in result["notices"])

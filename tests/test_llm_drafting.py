@@ -192,3 +192,14 @@ def test_non_streaming_critique_over_real_http(tmp_path: Path) -> None:
             c.source == "llm" and c.quote == "原因是项目体量小" for c in result.comments
         )
         assert len(server.requests) == 2 and not server.requests[-1]["body"].get("stream")
+
+
+def test_a_stream_cut_off_mid_answer_is_not_used(tmp_path: Path) -> None:
+    with FakeOpenAIServer(GOOD, break_after=2) as server:
+        settings = load_settings(data_dir=tmp_path, llm_model="fake-model", openai_base_url=server.url,
+                                 llm_max_retries=0)  # fmt: skip
+        tokens: list[str] = []
+        result = draft("七", seed_table(), model=build_chat_model(settings), on_token=tokens.append)
+    assert tokens  # part of the answer had arrived
+    assert result.mode == "offline" and "中途中断" in result.notice and "已改用离线草稿" in result.notice
+    assert result.text.startswith("七、存在的问题及原因分析")

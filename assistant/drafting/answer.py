@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.drafting.citations import resolve_citations
-from assistant.drafting.llm_draft import TokenSink, format_passages
+from assistant.drafting.llm_draft import TokenSink, format_passages, stream_chain
 from assistant.errors import AssistantError
-from assistant.llm.client import LLMUnavailable, explain_failure
+from assistant.llm.client import LLMUnavailable
 from assistant.llm.prompts import load_prompt
 
 
@@ -45,26 +45,15 @@ def answer(
     passages = [r.as_passage() for r in response.results]
     reason = ""
     if model is not None and passages:
-        from langchain_core.output_parsers import StrOutputParser
-
         prompt = load_prompt("answer_question")
         passages_text, kept = format_passages(passages, max(1000, context_chars - len(question) - 500))
-        chain = prompt.chat_prompt() | model | StrOutputParser()
-        parts: list[str] = []
+        chain = prompt.chat_prompt() | model
         try:
-            try:
-                for chunk in chain.stream({"question": question, "passages": passages_text}):
-                    parts.append(chunk)
-                    if on_token:
-                        on_token(chunk)
-            except AssistantError:
-                raise
-            except Exception as exc:
-                raise explain_failure(exc) from exc
+            text = stream_chain(chain, {"question": question, "passages": passages_text}, on_token)
         except LLMUnavailable as exc:
             reason = f"{exc}，以下改为列出知识库中最相关的段落。"
         else:
-            cited = resolve_citations("".join(parts).strip(), len(kept))
+            cited = resolve_citations(text, len(kept))
             notice = f"已删除不存在的引用：{'、'.join(cited.removed)}。" if cited.removed else ""
             sources = [dict(p, cited=p["n"] in cited.used) for p in kept]
             return Answer(cited.text, "llm", sources, notice + response.warning, prompt.ref)

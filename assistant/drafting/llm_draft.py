@@ -19,7 +19,7 @@ from assistant.drafting.citations import CitationReport, resolve_citations
 from assistant.drafting.offline import draft_section
 from assistant.drafting.templates import Section, Template
 from assistant.errors import AssistantError
-from assistant.llm.client import explain_failure
+from assistant.llm.client import LLMUnavailable, explain_failure
 from assistant.llm.prompts import load_prompt
 
 TokenSink = Callable[[str], None]
@@ -66,16 +66,30 @@ def format_passages(passages: list[dict[str, Any]], budget_chars: int) -> tuple[
 
 
 def stream_chain(chain: Any, values: dict[str, str], on_token: TokenSink | None) -> str:
+    """Stream ``chain`` (a prompt piped into a chat model) and return the text.
+
+    An OpenAI-compatible stream that stops without a finish reason was cut off (the connection dropped
+    mid-answer): that raises LLMUnavailable, so the caller falls back instead of using half a draft.
+    """
     parts = []
+    provider = ""
+    finished = False
     try:
         for chunk in chain.stream(values):
-            parts.append(chunk)
-            if on_token:
-                on_token(chunk)
+            text = chunk if isinstance(chunk, str) else str(getattr(chunk, "content", "") or "")
+            metadata = getattr(chunk, "response_metadata", None) or {}
+            provider = provider or str(metadata.get("model_provider", ""))
+            finished = finished or bool(metadata.get("finish_reason"))
+            if text:
+                parts.append(text)
+                if on_token:
+                    on_token(text)
     except AssistantError:
         raise
     except Exception as exc:  # openai / httpx errors: explained in Chinese, no secret in the message
         raise explain_failure(exc) from exc
+    if provider == "openai" and not finished:
+        raise LLMUnavailable("大模型的回答在中途中断（连接被关闭），不完整的内容已舍弃")
     return "".join(parts).strip()
 
 
@@ -91,8 +105,6 @@ def llm_draft(
     context_chars: int = 12000,
     on_token: TokenSink | None = None,
 ) -> LLMDraft:
-    from langchain_core.output_parsers import StrOutputParser
-
     prompt = load_prompt("draft_section")
     computed = "（本部分没有需要计算的数字）"
     if section.offline != "outline" and table is not None:
@@ -111,7 +123,7 @@ def llm_draft(
     )
     passages_text, kept = format_passages(passages, budget)
     values = dict(fixed, passages=passages_text)
-    chain = prompt.chat_prompt() | model | StrOutputParser()
+    chain = prompt.chat_prompt() | model
     notes: list[str] = []
     if len(kept) < len(passages):
         notes.append(f"为适应模型上下文长度，舍弃了排序靠后的 {len(passages) - len(kept)} 段资料。")
@@ -137,7 +149,7 @@ def llm_draft(
             "instructions": instructions.strip() or "（无）",
         }
         cited, findings, remaining = checked(
-            stream_chain(revise.chat_prompt() | model | StrOutputParser(), revise_values, on_token)
+            stream_chain(revise.chat_prompt() | model, revise_values, on_token)
         )
         if remaining:
             notes.append(f"改正后仍有 {len(remaining)} 处数字错误，请人工核对。")

@@ -35,8 +35,6 @@ def llm_revise(
 
     When the endpoint fails the current text comes back unchanged, with the reason.
     """
-    from langchain_core.output_parsers import StrOutputParser
-
     prompt = load_prompt("revise_section")
     errors = [f for f in findings if f.severity == "error"]
     problems = (
@@ -51,7 +49,7 @@ def llm_revise(
         "instructions": instructions.strip() or "（无）",
     }
     try:
-        text = stream_chain(prompt.chat_prompt() | model | StrOutputParser(), values, on_token).strip()
+        text = stream_chain(prompt.chat_prompt() | model, values, on_token).strip()
     except LLMUnavailable as exc:
         return Revision(current, check_text(current, table), f"{exc}；内容未改动。", changed=False)
     if not text:

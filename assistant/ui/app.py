@@ -59,6 +59,16 @@ class AppServices:
                 llm += f"（{self.model_error}）"
         return f"{llm}；{self.kb.describe_backends()}"
 
+    def browser_secret(self) -> str:
+        """The key the browser's saved workspace id is encrypted with: kept in the data dir, so it survives
+        restarts (a new random one each start would orphan every browser's workspace)."""
+        path = self.settings.data_dir / "browser-state.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(uuid.uuid4().hex + uuid.uuid4().hex, encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
     def evidence_dir(self, key: str) -> Path:
         return self.settings.workspaces_dir / f"{self.store.path_for(key).stem}-evidence"
 
@@ -383,7 +393,9 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     # --- layout ------------------------------------------------------------------------------------
     with gr.Blocks(title="绩效自评报告助手") as demo:
         key_state = gr.State("")
-        browser_id = gr.BrowserState("", storage_key="assistant-workspace-id")
+        browser_id = gr.BrowserState(
+            "", storage_key="assistant-workspace-id", secret=services.browser_secret()
+        )
         gr.Markdown("## 绩效自评报告助手")
         status = gr.Markdown(elem_classes=["status-line"], elem_id="status")
         with gr.Tabs():
