@@ -482,6 +482,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         message.submit(**send_event, api_visibility="private")
         accept_button.click(accept, [key_state], section_boxes, api_visibility="private")
         save_grid_button.click(save_grid, [grid, key_state], grid_message, api_visibility="private")
+        grid.input(save_grid, [grid, key_state], grid_message, api_visibility="private")  # edits saved as typed
         grid_file.upload(import_grid, [grid_file, key_state], [grid, grid_message], api_visibility="private")
         export_grid_button.click(export_grid, [grid, key_state], grid_download, api_visibility="private")
         upload_button.click(upload, [upload_files, upload_kind], [documents, kb_message], api_visibility="private",
@@ -494,6 +495,8 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         search_button.click(search_panel, [query, kind], search_results, api_visibility="private")
         query.submit(search_panel, [query, kind], search_results, api_visibility="private")
         save_report_button.click(save_report, report_inputs, report_message, api_visibility="private")
+        for box in (title, year, draft_text, *section_boxes):  # leaving a field saves the report
+            box.blur(save_report, report_inputs, report_message, api_visibility="private")
         export_button.click(export_docx, report_inputs, docx_file, api_visibility="private")
         draft_file.upload(
             import_draft, [draft_file, key_state], [draft_text, draft_message], api_visibility="private"
