@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,29 @@ def test_bad_input_gets_a_chinese_error(app) -> None:
         app["client"].predict(SEED_TEXT, "name,value,unit\n基本支出,不是数字,元\n", api_name="/check")
     with pytest.raises(AppError, match="没有“十二”"):
         app["client"].predict("十二", "", "", api_name="/draft")
+
+
+def test_a_slow_llm_call_does_not_hold_up_a_check(tmp_path: Path, embed_cache: Path) -> None:
+    from gradio_client import Client
+
+    from assistant.app import build_app
+
+    with FakeOpenAIServer(GOOD * 3, delay=0.4) as slow:  # about 10 s to stream the whole draft
+        settings = load_settings(data_dir=tmp_path, knowledge_dir=ROOT / "knowledge", cache_override=embed_cache,
+                                 llm_model="fake-model", openai_base_url=slow.url)  # fmt: skip
+        demo = build_app(settings)
+        port = free_port()
+        demo.queue(default_concurrency_limit=4).launch(
+            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+        )
+        try:
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            drafting = client.submit("七", seed_csv(), "", api_name="/draft")
+            while not slow.requests:  # the model call has started
+                time.sleep(0.05)
+            checked = client.predict(SEED_TEXT, "", api_name="/check")
+            assert [f["text"] for f in checked["findings"] if f["severity"] == "error"] == ["79.3%"]
+            assert not drafting.done()  # the check was answered while the draft was still streaming
+            assert drafting.result(timeout=60)["mode"] == "llm"
+        finally:
+            demo.close()

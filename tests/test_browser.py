@@ -301,3 +301,26 @@ def test_login_when_auth_is_set(browser, app: RunningApp) -> None:
         context.close()
         app.stop()
         app.start()
+
+
+def test_import_a_draft_and_evidence_then_review_it(page, tmp_path: Path) -> None:
+    draft = tmp_path / "待审文稿.txt"
+    draft.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    evidence = tmp_path / "省科技厅验收通知.txt"
+    evidence.write_text(
+        "湖南省科学技术厅关于公布潇湘科技要素大市场县级工作站验收结果的通知\n"
+        "潇湘科技要素大市场（炎陵站）通过省科技厅首批验收，准予正式挂牌运营。\n",
+        encoding="utf-8",
+    )
+    tab(page, "文稿")
+    page.set_input_files("#draft-import input[type=file]", str(draft))
+    wait_text(page, "#draft-message", "已导入“待审文稿.txt”")
+    assert "全国最大规模的钽铌材料产业集群" in page.input_value("#draft-text textarea")
+    page.set_input_files("#evidence input[type=file]", str(evidence))
+    wait_text(page, "#draft-message", "省科技厅验收通知.txt")
+
+    send(page, "审核依据", mode="审核依据")
+    findings = wait_text(page, "#findings", "无依据", timeout=120)
+    assert "有依据" in findings and "省科技厅验收通知.txt" in findings  # the evidence is cited
+    assert page.locator("#findings mark.sev-warning").count() > 0  # honours and superlatives without support
+    page.screenshot(path=str(SHOTS / "09-review-with-evidence.png"), full_page=True)

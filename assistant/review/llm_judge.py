@@ -27,6 +27,7 @@ VERDICT_SCHEMA = {
         "reason": {"type": "string", "minLength": 1},
     },
 }
+MAX_BAD_ANSWERS = 3
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 
@@ -95,6 +96,7 @@ class LLMJudge:
         self.draft_year = draft_year
         self.notices: list[str] = []
         self.unavailable: str = ""
+        self.bad_answers = 0  # consecutive answers that were not the schema's JSON
 
     def judge(
         self, claim: Claim, facts: list[Fact], passages: list[Passage], context: str = ""
@@ -117,7 +119,15 @@ class LLMJudge:
             self.notices.append(f"{failure}；其余表述改由离线规则判定。")
             return None
         try:
-            return parse_verdict(raw, passages)
+            verdict = parse_verdict(raw, passages)
         except AssistantError as exc:
+            self.bad_answers += 1
             self.notices.append(f"“{claim.text[:20]}…”：{exc}，该条改由离线规则判定。")
+            if self.bad_answers >= MAX_BAD_ANSWERS:
+                self.unavailable = "format"
+                self.notices.append(
+                    f"大模型连续 {MAX_BAD_ANSWERS} 次未按规定格式回答，其余表述改由离线规则判定。"
+                )
             return None
+        self.bad_answers = 0
+        return verdict

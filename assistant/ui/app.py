@@ -482,7 +482,9 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         message.submit(**send_event, api_visibility="private")
         accept_button.click(accept, [key_state], section_boxes, api_visibility="private")
         save_grid_button.click(save_grid, [grid, key_state], grid_message, api_visibility="private")
-        grid.input(save_grid, [grid, key_state], grid_message, api_visibility="private")  # edits saved as typed
+        grid.input(
+            save_grid, [grid, key_state], grid_message, api_visibility="private"
+        )  # edits saved as typed
         grid_file.upload(import_grid, [grid_file, key_state], [grid, grid_message], api_visibility="private")
         export_grid_button.click(export_grid, [grid, key_state], grid_download, api_visibility="private")
         upload_button.click(upload, [upload_files, upload_kind], [documents, kb_message], api_visibility="private",
