@@ -125,11 +125,10 @@ class EvidenceFolder:
         report = ingest(self.store, embedder, paths, max_bytes=max_bytes)
         self.problems: list[str] = [message for _, message in report.failed]
         self.retriever = HybridRetriever(self.store, embedder, cache_dir=cache_dir)
-        self._roots = {str(p.resolve()): p for p in paths if p.is_dir()}
 
     def shown(self, result: SearchResult) -> str:
         """The file as the reviewer named it: the folder they gave joined with the file's path in it."""
-        if len(self._roots) == 1 and len(self.paths) == 1:
+        if len(self.paths) == 1 and self.paths[0].is_dir():
             return (self.paths[0] / result.source).as_posix()
         return result.source
 

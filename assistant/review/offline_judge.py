@@ -49,7 +49,7 @@ SUPPORTED, CONTRADICTED, UNSUPPORTED, NOT_CHECKABLE = (
 _PLAN_WORDS = re.compile(
     r"(?:目标|计划|预期|指标值|任务|力争|拟|预算数|年初预算|调整后预算|预算安排)[^，,。；;的]{0,8}$"
 )
-_TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")
+TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")  # 超过80公里【的年度目标】
 _RULE_WORDS = re.compile(
     r"须|应当|应|规定|要求|标准|以上为|以下为|分为|权重|原则上|不得|不低于|不高于|低于|高于"
 )
@@ -112,7 +112,7 @@ def _parse(passage: Passage) -> _ParsedPassage:
         subject, own = specific_subject(draft, j, scope, b)
         target = bool(
             _PLAN_WORDS.search(draft.prefix(j))
-            or _TARGET_AFTER.match(passage.text[figure.end : figure.end + 6])
+            or TARGET_AFTER.match(passage.text[figure.end : figure.end + 6])
         )
         stated.append(_Stated(figure, subject, own, target, a, b, passage.text[a : figure.start]))
     stated += _table_figures(passage.text)
@@ -309,7 +309,7 @@ class OfflineJudge:
         claim_interval = Interval.of(figure)
         claim_is_target = bool(
             _PLAN_WORDS.search(self.draft.prefix(fact.figures[0]))
-            or _TARGET_AFTER.match(self.draft.text[figure.end : figure.end + 6])
+            or TARGET_AFTER.match(self.draft.text[figure.end : figure.end + 6])
         )
         digits = significant_digits(figure.text)
         support = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from assistant.review.offline_judge import (
     CONTRADICTED,
     NOT_CHECKABLE,
     SUPPORTED,
+    TARGET_AFTER,
     UNSUPPORTED,
     FactVerdict,
     OfflineJudge,
@@ -248,9 +248,6 @@ def _table_verdicts(
     return verdicts
 
 
-_TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|计划|任务|指标)")
-
-
 def _claim_targets(
     draft: Draft, claims: list[Claim], references: list[TableReference]
 ) -> list[TableReference]:
@@ -261,7 +258,7 @@ def _claim_targets(
         rows = [row_of[i] for i in claim.figures if i in row_of]
         for i in claim.figures:
             figure = draft.figures[i]
-            if i in row_of or not rows or not _TARGET_AFTER.match(draft.text[figure.end : figure.end + 6]):
+            if i in row_of or not rows or not TARGET_AFTER.match(draft.text[figure.end : figure.end + 6]):
                 continue
             row = rows[0]
             if row.target is not None and row.dimension == figure.dimension:
