@@ -303,7 +303,10 @@ def test_login_when_auth_is_set(browser, app: RunningApp) -> None:
         app.start()
 
 
-def test_import_a_draft_and_evidence_then_review_it(page, tmp_path: Path) -> None:
+def test_import_a_draft_and_evidence_then_review_it(browser, app: RunningApp, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # a new browser: a new workspace
+    page = context.new_page()
+    open_app(page, app.url)
     draft = tmp_path / "待审文稿.txt"
     draft.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     evidence = tmp_path / "省科技厅验收通知.txt"
@@ -321,6 +324,7 @@ def test_import_a_draft_and_evidence_then_review_it(page, tmp_path: Path) -> Non
 
     send(page, "审核依据", mode="审核依据")
     findings = wait_text(page, "#findings", "无依据", timeout=120)
-    assert "有依据" in findings and "省科技厅验收通知.txt" in findings  # the evidence is cited
+    assert "依据：" in findings and "省科技厅验收通知.txt" in findings  # the evidence file is cited
     assert page.locator("#findings mark.sev-warning").count() > 0  # honours and superlatives without support
     page.screenshot(path=str(SHOTS / "09-review-with-evidence.png"), full_page=True)
+    context.close()
