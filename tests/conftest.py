@@ -31,6 +31,23 @@ def embed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("embed-cache")
 
 
+@pytest.fixture(scope="session")
+def knowledge_kb(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path):
+    """knowledge/ (the seed included) ingested once for the session; tests only read from it."""
+    from assistant.knowledge import KnowledgeBase
+    from assistant.settings import load_settings
+
+    settings = load_settings(
+        data_dir=tmp_path_factory.mktemp("knowledge-kb"),
+        knowledge_dir=ROOT / "knowledge",
+        cache_override=embed_cache,
+    )
+    base = KnowledgeBase(settings)
+    assert base.ingest().failed == []
+    yield base
+    base.close()
+
+
 def _chroma_executable() -> str:
     candidate = Path(sys.executable).parent / "chroma"
     found = str(candidate) if candidate.exists() else shutil.which("chroma")

@@ -10,9 +10,8 @@ import pytest
 from assistant.chat.modes import ASK, CHECK, CRITIQUE, DRAFT, REVIEW, REVISE, infer_mode, resolve_mode
 from assistant.chat.service import respond, subject_text
 from assistant.knowledge import KnowledgeBase
-from assistant.settings import load_settings
 from assistant.workspace.model import Workspace
-from tests.conftest import ROOT, SEED
+from tests.conftest import SEED
 from tests.fake_llm import FailingChatModel, RecordingChatModel
 from tests.test_drafting import SEED_ROWS
 
@@ -20,16 +19,8 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path):
-    settings = load_settings(
-        data_dir=tmp_path_factory.mktemp("chat-data"),
-        knowledge_dir=ROOT / "knowledge",
-        cache_override=embed_cache,
-    )
-    base = KnowledgeBase(settings)
-    base.ingest()
-    yield base
-    base.close()
+def kb(knowledge_kb: KnowledgeBase) -> KnowledgeBase:
+    return knowledge_kb
 
 
 def seed_workspace() -> Workspace:

@@ -23,7 +23,6 @@ from assistant.review.claims import (
 )
 from assistant.review.evaluation import evaluate_cases
 from assistant.review.service import ReviewResult, review
-from assistant.settings import load_settings
 from tests.conftest import ROOT, SEED, run_cli
 from tests.fake_llm import FailingChatModel, RecordingChatModel, ScriptedChatModel, overlap_judge
 
@@ -33,17 +32,8 @@ HELDOUT = ROOT / "tests/data/review_heldout/cases.yaml"
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path):
-    """The knowledge base of knowledge/ (the seed included), ingested once for this module."""
-    settings = load_settings(
-        data_dir=tmp_path_factory.mktemp("review-data"),
-        knowledge_dir=ROOT / "knowledge",
-        cache_override=embed_cache,
-    )
-    base = KnowledgeBase(settings)
-    assert base.ingest().failed == []
-    yield base
-    base.close()
+def kb(knowledge_kb: KnowledgeBase) -> KnowledgeBase:
+    return knowledge_kb
 
 
 def fact_at(result: ReviewResult, phrase: str):
