@@ -17,15 +17,6 @@ _GENERIC = frozenset(
 NEGATION = re.compile(
     r"未能|尚未|暂未|仍未|没有|未予|不予|未被|未获|未通过|未达到|未完成|不符合|不合格|未列入|未入选|未"
 )
-LEVELS = (
-    (
-        "national",
-        re.compile(r"国家级|国家|全国|中央|国务院|部级|科技部|工信部|财政部|教育部|农业农村部|水利部"),
-    ),
-    ("provincial", re.compile(r"省级|全省|省[^\u4e00-\u9fff]?|省委|省政府|省厅|厅")),
-    ("city", re.compile(r"市级|全市|[\u4e00-\u9fff]{1,3}市|州级|全州")),
-    ("county", re.compile(r"县级|全县|[\u4e00-\u9fff]{1,3}县|区级|全区")),
-)
 SCOPE_CONFLICTS = {
     # a claim's absolute word -> words in a source that state less
     "唯一": re.compile(r"之一|首批|一批|等\d+家|等[一二三四五六七八九十]+家"),
@@ -154,7 +145,7 @@ def level_before(text: str, anchor: int, window: int = 6) -> str | None:
 
 def level_of(text: str) -> str | None:
     """The administrative level an honour names (national, provincial, city, county), if any."""
-    for level, pattern in LEVELS:
+    for level, pattern in _STRICT_LEVELS:
         if pattern.search(text):
             return level
     return None

@@ -221,18 +221,17 @@ class OfflineJudge:
         rule_claim = rule_claim or bool(_RULE_WORDS.search(claim_text))
         # another unit's report says nothing about this unit's figures and honours
         passages = [p for p in passages if self._same_unit(p) or fact.kind in (CAUSAL, POLICY)]
-        if fact.kind == CAUSAL:  # a cause may be told across chunks of one file: read them together
-            joined: dict[str, str] = {}
+        whole: dict[str, str] = {}  # a cause may be told across chunks of one file: read them together
+        if fact.kind == CAUSAL:
             for passage in passages:
-                joined[passage.source] = joined.get(passage.source, "") + passage.text
-            self._source_text = joined
+                whole[passage.source] = whole.get(passage.source, "") + passage.text
         support: FactVerdict | None = None
         conflict: FactVerdict | None = None
         for passage in passages:
             if fact.kind == NUMBER and passage.doc_type == "policy" and not rule_claim:
                 continue  # a policy's worked example is nobody's data
             parsed = _parse(passage)
-            found = self._judge_passage(fact, parsed)
+            found = self._judge_passage(fact, parsed, whole.get(passage.source, passage.text))
             if found is None:
                 continue
             if found.verdict == CONTRADICTED:
@@ -281,7 +280,7 @@ class OfflineJudge:
         return verdicts[0] if verdicts else FactVerdict(UNSUPPORTED, _nothing_found(fact))
 
     # --- per passage ------------------------------------------------------------------------------
-    def _judge_passage(self, fact: Fact, parsed: _ParsedPassage) -> FactVerdict | None:
+    def _judge_passage(self, fact: Fact, parsed: _ParsedPassage, source_text: str) -> FactVerdict | None:
         if fact.kind == NUMBER:
             return self._number(fact, parsed)
         support = None
@@ -293,8 +292,7 @@ class OfflineJudge:
             elif fact.kind == SUPERLATIVE:
                 found = self._superlative(fact, parsed, sentence, context, a, b)
             elif fact.kind == CAUSAL:
-                whole = getattr(self, "_source_text", {}).get(parsed.passage.source, parsed.passage.text)
-                found = self._cause(fact, parsed, sentence, whole, a, b)
+                found = self._cause(fact, parsed, sentence, source_text, a, b)
             elif fact.kind == POLICY:
                 found = self._rule(fact, parsed, _window(parsed, index), a, b)
             else:
