@@ -76,6 +76,25 @@ class Settings(BaseSettings):
         default=8, description="Requests the web page serves at once (checks, search …)."
     )
     llm_concurrency: int = Field(default=2, description="Chat turns (LLM drafting, review) run at once.")
+    import_concurrency: int = Field(default=1, description="Uploads and imports parsed at once.")
+    admins: str | None = Field(
+        default=None, description="Login users who may remove any uploaded document: alice,bob"
+    )
+    login_max_failures: int = Field(default=5, description="Failed logins per address and user in a window.")
+    login_window_seconds: float = Field(default=300.0, description="The window failed logins are counted in.")
+
+    # resource limits: every one refuses with a Chinese message naming the limit
+    max_check_chars: int = Field(default=200_000, description="Characters per check/review request.")
+    max_chat_chars: int = Field(default=50_000, description="Characters per chat message.")
+    max_zip_uncompressed_mb: float = Field(
+        default=200.0, description="Uncompressed size of a .docx/.xlsx (all its parts together)."
+    )
+    max_zip_entries: int = Field(default=5000, description="Parts in a .docx/.xlsx.")
+    max_pdf_pages: int = Field(default=500, description="Pages read from one PDF.")
+    max_ocr_pages: int = Field(default=50, description="Pages sent to OCR from one document.")
+    llm_deadline: float = Field(
+        default=180.0, description="Seconds one LLM call may take in all, retries included."
+    )
 
     @property
     def workspaces_dir(self) -> Path:
@@ -95,6 +114,9 @@ class Settings(BaseSettings):
                 raise AssistantError(f"ASSISTANT_AUTH 中的“{entry.split(':')[0]}”格式不对，应为 用户名:密码")
             pairs.append((user.strip(), password))
         return pairs
+
+    def admin_names(self) -> set[str]:
+        return {name.strip() for name in (self.admins or "").split(",") if name.strip()}
 
     @property
     def chroma_dir(self) -> Path:
