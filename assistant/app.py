@@ -13,7 +13,12 @@ def build_app(settings: Settings, **kwargs: Any):
     return build(settings, **kwargs)
 
 
-def launch(settings: Settings, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
-    from assistant.ui.app import launch as start
+def start(settings: Settings, **kwargs: Any):
+    """Serve the page (session cookies, login guard); ``block=False`` returns the running Blocks."""
+    from assistant.ui.app import start as serve
 
+    return serve(settings, **kwargs)
+
+
+def launch(settings: Settings, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
     start(settings, host=host, port=port, **kwargs)

@@ -135,6 +135,20 @@ class Settings(BaseSettings):
         return self.embed_threads if self.embed_threads > 0 else (os.cpu_count() or 1)
 
 
+def public_url(url: str | None) -> str:
+    """A configured URL as it may be shown: scheme, host and port only (no user, password, path or query)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}"
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the environment (and ``.env``) now; keyword overrides win over both."""
     return Settings(**overrides)  # type: ignore[arg-type]

@@ -218,10 +218,9 @@ def start_app(data_dir: Path, cache_dir: Path | None) -> tuple[Any, Any, str, fl
     """Ingest knowledge/ and launch the offline app on a free 127.0.0.1 port: (demo, kb, url, ingest s)."""
     import socket
 
-    from assistant.app import build_app
+    from assistant.app import start
     from assistant.knowledge import KnowledgeBase
     from assistant.settings import load_settings
-    from assistant.ui.render import CSS
 
     overrides: dict[str, Any] = {
         "data_dir": data_dir,
@@ -244,13 +243,10 @@ def start_app(data_dir: Path, cache_dir: Path | None) -> tuple[Any, Any, str, fl
     ingest_s = time.perf_counter() - t0
     for source, message in report.failed:
         print(f"warning: {source} was not ingested: {message}")
-    demo = build_app(settings, kb=kb)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    demo.queue(default_concurrency_limit=settings.ui_concurrency).launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS
-    )
+    demo = start(settings, kb=kb, host="127.0.0.1", port=port, block=False, quiet=True)
     print(
         f"app: offline, 127.0.0.1:{port}, ui_concurrency={settings.ui_concurrency}; "
         f"ingest {ingest_s:.1f}s (cache {settings.cache_dir})"

@@ -31,8 +31,7 @@ def seed_csv() -> str:
 def app(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path) -> Iterator[dict]:
     from gradio_client import Client
 
-    from assistant.app import build_app
-    from assistant.ui.render import CSS
+    from assistant.app import start
 
     data_dir = tmp_path_factory.mktemp("app-data")
     with FakeOpenAIServer(GOOD) as server:
@@ -40,11 +39,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path) -> Iterator
                                  llm_model="fake-model", openai_base_url=server.url, openai_api_key="sk-test")  # fmt: skip
         kb = KnowledgeBase(settings)
         kb.ingest()
-        demo = build_app(settings, kb=kb)
         port = free_port()
-        demo.queue(default_concurrency_limit=4).launch(
-            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS
-        )
+        demo = start(settings, kb=kb, host="127.0.0.1", port=port, block=False, quiet=True)
         try:
             yield {
                 "client": Client(f"http://127.0.0.1:{port}/", verbose=False),
@@ -112,16 +108,13 @@ def test_bad_input_gets_a_chinese_error(app) -> None:
 def test_a_slow_llm_call_does_not_hold_up_a_check(tmp_path: Path, embed_cache: Path) -> None:
     from gradio_client import Client
 
-    from assistant.app import build_app
+    from assistant.app import start
 
     with FakeOpenAIServer(GOOD * 3, delay=0.4) as slow:  # about 10 s to stream the whole draft
         settings = load_settings(data_dir=tmp_path, knowledge_dir=ROOT / "knowledge", cache_override=embed_cache,
                                  llm_model="fake-model", openai_base_url=slow.url)  # fmt: skip
-        demo = build_app(settings)
         port = free_port()
-        demo.queue(default_concurrency_limit=4).launch(
-            server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
-        )
+        demo = start(settings, host="127.0.0.1", port=port, block=False, quiet=True)
         try:
             client = Client(f"http://127.0.0.1:{port}/", verbose=False)
             drafting = client.submit("七", seed_csv(), "", api_name="/draft")

@@ -40,22 +40,12 @@ class RunningApp:
         self.demo = None
 
     def start(self, **settings_overrides) -> None:
-        from assistant.app import build_app
-        from assistant.ui.render import CSS
+        from assistant.app import start
 
         settings = (
             self.settings.model_copy(update=settings_overrides) if settings_overrides else self.settings
         )
-        self.demo = build_app(settings, kb=self.kb)
-        auth = settings.auth_pairs() or None
-        self.demo.queue(default_concurrency_limit=4).launch(
-            server_name="127.0.0.1",
-            server_port=self.port,
-            prevent_thread_lock=True,
-            quiet=True,
-            css=CSS,
-            auth=auth,
-        )
+        self.demo = start(settings, kb=self.kb, host="127.0.0.1", port=self.port, block=False, quiet=True)
 
     def stop(self) -> None:
         if self.demo is not None:

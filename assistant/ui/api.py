@@ -12,26 +12,30 @@ from assistant.workspace.figures import table_from_csv_text
 MAX_TEXT_CHARS = 200_000
 
 
-def _text(text: str) -> str:
+def _text(text: str, max_chars: int) -> str:
     if not text or not text.strip():
         raise AssistantError("文稿为空")
-    if len(text) > MAX_TEXT_CHARS:
-        raise AssistantError(f"文稿过长（{len(text)} 字，上限 {MAX_TEXT_CHARS} 字），请分部分提交")
+    if len(text) > max_chars:
+        raise AssistantError(f"文稿过长（{len(text)} 字，上限 {max_chars} 字），请分部分提交")
     return text
 
 
-def api_check(text: str, figures_csv: str = "") -> dict[str, Any]:
+def api_check(text: str, figures_csv: str = "", *, max_chars: int = MAX_TEXT_CHARS) -> dict[str, Any]:
     """`assistant check --format json`: {"findings": [...]}."""
+    text = _text(text, max_chars)
     table = table_from_csv_text(figures_csv or "")
-    return {"findings": [f.to_dict() for f in check_text(_text(text), table)]}
+    return {"findings": [f.to_dict() for f in check_text(text, table)]}
 
 
-def api_review(text: str, figures_csv: str = "", *, kb: Any = None, model: Any = None) -> dict[str, Any]:
+def api_review(
+    text: str, figures_csv: str = "", *, kb: Any = None, model: Any = None, max_chars: int = MAX_TEXT_CHARS
+) -> dict[str, Any]:
     """`assistant review --format json`: findings, claims with verdicts and citations, summary."""
     from assistant.review.service import review
 
+    text = _text(text, max_chars)
     table = table_from_csv_text(figures_csv or "")
-    return review(_text(text), table=table, kb=kb, model=model).to_dict()
+    return review(text, table=table, kb=kb, model=model).to_dict()
 
 
 def api_draft(

@@ -1,28 +1,41 @@
 """The Gradio workspace: chat, findings in place, figures grid, knowledge base, the report being built.
 
-Every handler is a thin wrapper: it loads the caller's workspace, calls a service (chat, review, checker,
-ingestion, export) and saves the workspace. Workspaces are per browser (an id kept in the browser's
-localStorage) or per login user, saved under ``<data_dir>/workspaces``.
+Every handler is a thin wrapper: it establishes who is asking (login user or signed session cookie, see
+:mod:`assistant.ui.identity`), loads that user's workspace, calls a service (chat, review, checker,
+ingestion, export) and saves the workspace. A request without an identity the server issued is refused.
+Text from documents, files and models reaches the page escaped (:mod:`assistant.ui.markup`).
 """
 
 import logging
+import os
 import queue
 import shutil
-import tempfile
 import threading
-import uuid
+import time
 from pathlib import Path
 from typing import Any
 
+from assistant.access import Access, owner_of, view_for
 from assistant.chat.modes import AUTO, MODE_LABELS
 from assistant.errors import AssistantError
-from assistant.settings import Settings
+from assistant.paths import display_name, file_name, inside, new_id
+from assistant.settings import Settings, public_url
+from assistant.ui.identity import (
+    Identity,
+    SessionCookies,
+    UnknownSession,
+    identify,
+    load_secret,
+    user_of_owner_folder,
+)
 
 log = logging.getLogger(__name__)
 MODE_CHOICES = [AUTO, *MODE_LABELS.values()]
 GRID_HEADERS = ["名称", "数值", "单位", "目标值", "上年数"]
-DOC_HEADERS = ["文件", "类型", "年度", "单位", "片段数"]
+DOC_HEADERS = ["文件", "类型", "年度", "单位", "片段数", "上传者"]
 TYPE_FOLDERS = {"报告": "reports", "政策": "policies"}
+DRAFT_SUFFIXES = (".docx", ".txt", ".md")
+STREAM_REFRESH = 0.1  # seconds between chat updates while an answer streams
 
 
 class AppServices:
@@ -46,12 +59,15 @@ class AppServices:
         self.store = WorkspaceStore(settings.workspaces_dir)
         self.uploads = settings.data_dir / "uploads"
         self.exports = settings.data_dir / "exports"
+        self.cookies = SessionCookies(load_secret(settings.data_dir / "session.key"))
+        self.login_on = bool(settings.auth_pairs())
+        self.admins = frozenset(settings.admin_names())
         self._ingest_lock = threading.Lock()
 
     def status(self) -> str:
         if self.model is not None:
             name = getattr(self.model, "model_name", None) or self.settings.llm_model or "本机模型"
-            where = self.settings.openai_base_url or ("本机 GGUF" if self.settings.local_gguf else "")
+            where = public_url(self.settings.openai_base_url) or ("本机 GGUF" if self.settings.local_gguf else "")
             llm = f"大模型：{name}" + (f"（{where}）" if where else "")
         else:
             llm = "离线模式：未配置大模型，起草用模板和数据表，审核用规则判定"
@@ -59,26 +75,46 @@ class AppServices:
                 llm += f"（{self.model_error}）"
         return f"{llm}；{self.kb.describe_backends()}"
 
-    def browser_secret(self) -> str:
-        """The key the browser's saved workspace id is encrypted with: kept in the data dir, so it survives
-        restarts (a new random one each start would orphan every browser's workspace)."""
-        path = self.settings.data_dir / "browser-state.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(uuid.uuid4().hex + uuid.uuid4().hex, encoding="utf-8")
-            path.chmod(0o600)
-        return path.read_text(encoding="utf-8").strip()
+    def identify(self, request: Any) -> Identity:
+        """Who sent ``request``; a Chinese error for the page when nobody the server knows did."""
+        import gradio as gr
 
-    def evidence_dir(self, key: str) -> Path:
-        return self.settings.workspaces_dir / f"{self.store.path_for(key).stem}-evidence"
+        try:
+            return identify(request, self.cookies, self.admins)
+        except UnknownSession as exc:
+            raise gr.Error(str(exc), title="会话无效") from exc
+
+    def access(self, who: Identity) -> Access:
+        return Access(who.owner, who.admin, private=self.login_on)
+
+    def kb_for(self, who: Identity) -> Any:
+        return view_for(self.kb, self.access(who), self.uploads)
+
+    def evidence_dir(self, who: Identity) -> Path:
+        return self.settings.workspaces_dir / f"{self.store.path_for(who.key).stem}-evidence"
+
+    def new_export_dir(self) -> Path:
+        folder = self.exports / new_id()
+        folder.mkdir(parents=True)
+        return folder
 
 
-# --- workspace identity ----------------------------------------------------------------------------
-def workspace_key(browser_id: str | None, username: str | None) -> str:
-    """A login user keeps one workspace on any browser; otherwise the browser's own id."""
-    if username:
-        return f"user:{username}"
-    return browser_id if browser_id and len(browser_id) >= 16 else uuid.uuid4().hex
+def uploader(record: Any, uploads: Path, who: Identity) -> str:
+    owner = owner_of(record, uploads)
+    if owner is None:
+        return "内置"
+    if owner == who.owner:
+        return who.label if who.username else "本浏览器"
+    return user_of_owner_folder(owner) or ("其他浏览器" if owner.startswith("b-") else "共享")
+
+
+def _original_name(item: Any) -> str:
+    """The name a browser gave an uploaded file (Gradio keeps it as the temp file's name)."""
+    return getattr(item, "orig_name", None) or Path(item if isinstance(item, str) else item.name).name
+
+
+def _temp_path(item: Any) -> Path:
+    return Path(item if isinstance(item, str) else item.name)
 
 
 def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
@@ -87,6 +123,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     from assistant.chat.service import respond
     from assistant.drafting.templates import load_template
     from assistant.ui import api
+    from assistant.ui.markup import chat_display, md_lines, md_text
     from assistant.ui.render import render_checked, render_claims, render_sources
     from assistant.workspace.figures import (
         check_rows,
@@ -99,92 +136,100 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     services = AppServices(settings, kb=kb, model=model)
     template = load_template("department_overall")
 
-    def load_ws(key: str):
-        return services.store.load(key)
-
     # --- page load: identity, then every panel from the saved workspace --------------------------
-    def on_load(browser_id: str | None, request: gr.Request):
-        username = getattr(request, "username", None) if request else None
-        key = workspace_key(browser_id, username)
-        ws = load_ws(key)
+    def on_load(request: gr.Request):
+        who = services.identify(request)
+        ws = services.store.load(who.key)
         sections = [ws.sections.get(s.id, "") for s in template.sections]
-        docs = list_documents()
+        status = services.status() + (f"；当前用户：{who.username}" if who.username else "")
         return (
-            key,
-            key if not username else browser_id,
-            ws.chat,
+            chat_display(ws.chat),
             rows_to_grid(ws.figures) or [["", "", "", "", ""]],
             _grid_message(ws.figures),
             ws.title,
             ws.year,
             ws.draft,
             *sections,
-            docs,
-            services.status() + (f"；当前用户：{username}" if username else ""),
+            list_documents(who),
+            md_text(status),
         )
 
     def _grid_message(rows: list[dict[str, str]]) -> str:
-        check = check_rows(rows)
         if not rows:
-            return "数据表为空：可直接在表格中填写，或导入 CSV / Excel。"
+            return md_text("数据表为空：可直接在表格中填写，或导入 CSV / Excel。")
+        check = check_rows(rows)
         if check.errors:
-            problems = "\n".join(f"- {e}" for e in check.errors)
-            return f"有效 {check.valid_rows} 行；以下行有问题，起草和核查时不使用：\n{problems}"
-        return f"有效 {check.valid_rows} 行，起草和核查都使用这些数字。"
+            return md_lines(f"有效 {check.valid_rows} 行；以下行有问题，起草和核查时不使用：", check.errors)
+        return md_text(f"有效 {check.valid_rows} 行，起草和核查都使用这些数字。")
 
     # --- chat --------------------------------------------------------------------------------------
-    def send(message: str, mode: str, history: list[dict[str, Any]], key: str):
-        history = list(history or [])
+    def send(message: str, mode: str, request: gr.Request):
+        who = services.identify(request)
+        ws = services.store.load(who.key)
+        history = list(ws.chat)
         if not message or not message.strip():
-            yield history, message, gr.update(), gr.update(), gr.update()
+            yield chat_display(history), message, gr.update(), gr.update(), gr.update()
             return
-        ws = load_ws(key)
+        if len(message) > settings.max_chat_chars:
+            raise gr.Error(
+                f"消息过长（{len(message)} 字，上限 {settings.max_chat_chars} 字）：请把文稿在“文稿”页导入后再核查。",
+                title="消息过长",
+            )
         history.append({"role": "user", "content": message})
         history.append({"role": "assistant", "content": "处理中……"})
-        yield history, message, gr.update(), gr.update(), gr.update(visible=False)
+        yield chat_display(history), message, gr.update(), gr.update(), gr.update(visible=False)
         tokens: queue.Queue[str] = queue.Queue()
         outcome: dict[str, Any] = {}
-        evidence_dir = services.evidence_dir(key)
+        evidence_dir = services.evidence_dir(who)
         evidence = [evidence_dir] if evidence_dir.exists() and any(evidence_dir.iterdir()) else None
+        kb_view = services.kb_for(who)
 
         def work() -> None:
             try:
-                outcome["result"] = respond(message, mode, ws, kb=services.kb, model=services.model,
+                outcome["result"] = respond(message, mode, ws, kb=kb_view, model=services.model,
                                             evidence=evidence, on_token=tokens.put)  # fmt: skip
-            except Exception as exc:  # noqa: BLE001 - shown in Chinese in the chat, the message kept
+            except Exception:  # noqa: BLE001 - shown in Chinese in the chat, the message kept
                 log.exception("chat turn failed")
-                outcome["crash"] = f"处理时出错：{exc}"
+                outcome["crash"] = "处理时出错，请稍后再试；如果一再出现，请把这条消息和时间告诉管理员。"
 
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
         streamed = ""
+        started = shown = time.monotonic()
         while worker.is_alive() or not tokens.empty():
             try:
-                streamed += tokens.get(timeout=0.1)
+                streamed += tokens.get(timeout=STREAM_REFRESH)
             except queue.Empty:
+                if not streamed and time.monotonic() - shown >= 1:
+                    shown = time.monotonic()
+                    history[-1] = {"role": "assistant", "content": f"处理中……已用时 {shown - started:.0f} 秒"}
+                    yield chat_display(history), message, gr.update(), gr.update(), gr.update()
                 continue
-            history[-1] = {"role": "assistant", "content": streamed}
-            yield history, message, gr.update(), gr.update(), gr.update()
+            if time.monotonic() - shown >= STREAM_REFRESH:
+                shown = time.monotonic()
+                history[-1] = {"role": "assistant", "content": streamed}
+                yield chat_display(history), message, gr.update(), gr.update(), gr.update()
         worker.join()
         result = outcome.get("result")
+        fresh = services.store.load(who.key)  # edits made elsewhere during the turn are kept
         if result is None or result.error:
             error = outcome.get("crash") or result.error
             history[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
-            ws.chat = history
-            services.store.save(ws)
-            yield history, message, gr.update(), gr.update(), gr.update(visible=False)  # the text stays
+            fresh.chat = history
+            services.store.save(fresh)
+            yield chat_display(history), message, gr.update(), gr.update(), gr.update(visible=False)
             return
         history[-1] = {"role": "assistant", "content": _chat_text(result)}
-        ws.chat = history
-        services.store.save(ws)
+        fresh.chat, fresh.candidate = history, ws.candidate
+        services.store.save(fresh)
         findings_html = render_checked(result.checked_text, result.findings, result.comments)
         if result.claims:
             findings_html += render_claims(result.claims)
-        yield (history, "", findings_html, render_sources(result.sources),
+        yield (chat_display(history), "", findings_html, render_sources(result.sources),
                gr.update(visible=bool(result.section)))  # fmt: skip
 
     def _chat_text(result) -> str:
-        head = f"**【{result.label}】** {result.notice}".strip()
+        head = f"【{result.label}】 {result.notice}".strip()
         body = result.text.strip()
         parts = [head]
         if body:
@@ -200,42 +245,44 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
             parts.append("满意的话点“采纳到报告”，这一部分会放进“文稿”页。")
         return "\n\n".join(parts)
 
-    def accept(key: str):
-        ws = load_ws(key)
+    def accept(request: gr.Request):
+        who = services.identify(request)
+        ws = services.store.load(who.key)
         candidate = ws.candidate or {}
         if not candidate.get("section"):
-            gr.Warning("没有可采纳的草稿。")
+            gr.Warning("没有可采纳的草稿。", title="提示")
             return [gr.update() for _ in template.sections]
         ws.sections[candidate["section"]] = candidate.get("text", "")
         services.store.save(ws)
-        gr.Info(f"已采纳：{template.section(candidate['section']).heading}")
+        gr.Info(f"已采纳：{template.section(candidate['section']).heading}", title="提示")
         return [ws.sections.get(s.id, "") for s in template.sections]
 
     # --- data grid ---------------------------------------------------------------------------------
-    def save_grid(grid: Any, key: str):
+    def save_grid(grid: Any, request: gr.Request):
+        who = services.identify(request)
         rows = clean_rows(_grid_rows(grid))
-        ws = load_ws(key)
+        ws = services.store.load(who.key)
         ws.figures = rows
         services.store.save(ws)
         return _grid_message(rows)
 
-    def import_grid(file: Any, key: str):
+    def import_grid(file: Any, request: gr.Request):
+        who = services.identify(request)
         if file is None:
-            return gr.update(), "请选择 CSV 或 Excel 文件。"
-        path = Path(file if isinstance(file, str) else file.name)
+            return gr.update(), md_text("请选择 CSV 或 Excel 文件。")
         try:
-            rows = rows_from_file(path)
+            rows = rows_from_file(_temp_path(file))
         except AssistantError as exc:
-            return gr.update(), f"导入失败：{exc}"
-        ws = load_ws(key)
+            return gr.update(), md_text(f"导入失败：{exc}")
+        ws = services.store.load(who.key)
         ws.figures = rows
         services.store.save(ws)
-        return rows_to_grid(rows), f"已导入 {len(rows)} 行。" + _grid_message(rows)
+        return rows_to_grid(rows), md_text(f"已导入 {len(rows)} 行。") + "\n\n" + _grid_message(rows)
 
-    def export_grid(grid: Any, key: str):
+    def export_grid(grid: Any, request: gr.Request):
+        services.identify(request)
         rows = clean_rows(_grid_rows(grid))
-        services.exports.mkdir(parents=True, exist_ok=True)
-        target = Path(tempfile.mkdtemp(dir=services.exports)) / "数据表.xlsx"
+        target = inside(services.exports, services.new_export_dir() / "数据表.xlsx")
         return str(rows_to_xlsx(rows, target))
 
     def _grid_rows(grid: Any) -> list[list[Any]]:
@@ -248,154 +295,224 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         return list(grid)
 
     # --- knowledge base ----------------------------------------------------------------------------
-    def list_documents() -> list[list[Any]]:
+    def list_documents(who: Identity) -> list[list[Any]]:
         try:
             records = services.kb.documents()
         except AssistantError as exc:
             log.warning("document list unavailable: %s", exc)
             return []
+        access = services.access(who)
         kinds = {"report": "报告", "policy": "政策"}
         return [
-            [r.source, kinds.get(r.doc_type, r.doc_type), r.year or "", r.unit, r.chunk_count]
+            [r.source, kinds.get(r.doc_type, r.doc_type), r.year or "", r.unit, r.chunk_count,
+             uploader(r, services.uploads, who)]  # fmt: skip
             for r in records
+            if access.visible(r, services.uploads)
         ]
 
-    def upload(files: list[Any] | None, kind: str, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
+    def upload(files: list[Any] | None, kind: str, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
+        from assistant.ingest.readers import SUPPORTED_SUFFIXES, read_source
         from assistant.ui.progress import GradioProgress
 
+        who = services.identify(request)
         if not files:
-            return list_documents(), "请选择要上传的文件。"
-        folder = services.uploads / TYPE_FOLDERS.get(kind, "reports")
-        folder.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for item in files:
-            source = Path(item if isinstance(item, str) else item.name)
-            target = folder / source.name
-            shutil.copyfile(source, target)
-            saved.append(target)
+            return list_documents(who), md_text("请选择要上传的文件。")
+        folder = services.uploads / who.owner / TYPE_FOLDERS.get(kind, "reports")
+        problems: list[str] = []
+        placed: list[Path] = []
         with services._ingest_lock:
+            records = {Path(r.root) / r.source: r for r in services.kb.documents()}
+            for item in files:
+                name = file_name(_original_name(item), "文档", SUPPORTED_SUFFIXES)
+                if Path(name).suffix not in SUPPORTED_SUFFIXES:
+                    problems.append(f"“{name}”的格式不支持（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
+                    continue
+                target = inside(services.uploads, folder / name)
+                existing = records.get(target)
+                if existing is not None and not services.access(who).may_change(existing, services.uploads):
+                    problems.append(f"“{name}”已由其他用户上传，不能替换")
+                    continue
+                staged = inside(services.uploads, services.uploads / ".staging" / new_id() / name)
+                staged.parent.mkdir(parents=True)
+                try:
+                    shutil.copyfile(_temp_path(item), staged)
+                    read_source(staged, name, int(settings.max_file_mb * 1024 * 1024))  # refused before it is placed
+                except AssistantError as exc:
+                    problems.append(str(exc))
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+                placed.append(target)
+            shutil.rmtree(services.uploads / ".staging", ignore_errors=True)
+            if not placed:
+                return list_documents(who), md_lines("没有文件入库：", problems)
             try:
-                report = services.kb.ingest(saved, GradioProgress(progress))
+                report = services.kb.ingest(placed, GradioProgress(progress))
             except AssistantError as exc:
-                return list_documents(), f"入库失败：{exc}"
-        lines = [report.summary()] + [f"- {message}" for _, message in report.failed]
-        return list_documents(), "\n".join(lines)
+                return list_documents(who), md_text(f"入库失败：{exc}")
+            kept = {Path(r.root) / r.source for r in services.kb.documents()}
+            for target in placed:  # a file the pipeline refused is not left on disk
+                if target.resolve() not in kept:
+                    target.unlink(missing_ok=True)
+        return list_documents(who), md_lines(report.summary(), problems + [m for _, m in report.failed])
 
-    def remove(name: str):
+    def remove(name: str, request: gr.Request):
+        who = services.identify(request)
         if not name or not name.strip():
-            return list_documents(), "请输入要移除的文件名。"
+            return list_documents(who), md_text("请输入要移除的文件名。")
+        wanted = name.strip()
+        access = services.access(who)
         with services._ingest_lock:
-            removed = services.kb.remove(name.strip())
-        if not removed:
-            return list_documents(), f"知识库中没有“{name.strip()}”。"
-        for record in removed:
-            uploaded = Path(record.root) / record.source
-            if uploaded.is_relative_to(services.uploads):
-                uploaded.unlink(missing_ok=True)
-        return list_documents(), f"已移除 {len(removed)} 个文件：{'、'.join(r.source for r in removed)}"
+            matches = [
+                r for r in services.kb.documents()
+                if wanted in (r.source, r.doc_id) or r.source.endswith("/" + wanted)
+                if access.visible(r, services.uploads)
+            ]  # fmt: skip
+            if not matches:
+                return list_documents(who), md_text(f"知识库中没有“{wanted}”。")
+            allowed = [r for r in matches if access.may_change(r, services.uploads)]
+            if not allowed:
+                builtin = all(owner_of(r, services.uploads) is None for r in matches)
+                reason = "是内置文档，只能由管理员在服务器上调整" if builtin else "由其他用户上传，只有上传者或管理员可以移除"
+                return list_documents(who), md_text(f"“{wanted}”{reason}。")
+            from assistant.ingest.pipeline import remove_document
 
-    def reindex(progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
+            for record in allowed:
+                remove_document(services.kb.store, record)
+                uploaded = Path(record.root) / record.source
+                if uploaded.resolve().is_relative_to(services.uploads.resolve()):
+                    uploaded.unlink(missing_ok=True)
+        names = "、".join(r.source for r in allowed)
+        return list_documents(who), md_text(f"已移除 {len(allowed)} 个文件：{names}")
+
+    def reindex(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
         from assistant.ui.progress import GradioProgress
 
-        roots = [settings.knowledge_dir] + [p for p in services.uploads.glob("*") if p.is_dir()]
+        who = services.identify(request)
+        roots = [settings.knowledge_dir]
+        if services.uploads.exists():
+            for owner in sorted(p for p in services.uploads.iterdir() if p.is_dir() and not p.name.startswith(".")):
+                kinds = [k for k in owner.iterdir() if k.is_dir()]
+                roots.extend(kinds if owner.name.startswith(("u-", "b-", "h-")) else [owner])
         with services._ingest_lock:
             try:
                 report = services.kb.ingest([r for r in roots if r.exists()], GradioProgress(progress))
             except AssistantError as exc:
-                return list_documents(), f"重新索引失败：{exc}"
-        return list_documents(), report.summary()
+                return list_documents(who), md_text(f"重新索引失败：{exc}")
+        return list_documents(who), md_lines(report.summary(), [m for _, m in report.failed])
 
-    def search_panel(query: str, kind: str):
+    def search_panel(query: str, kind: str, request: gr.Request):
+        from html import escape
+
         from assistant.retrieval.retriever import SearchFilters
-        from assistant.ui.render import render_sources
 
+        who = services.identify(request)
         if not query or not query.strip():
-            return "请输入检索内容。"
-        response = services.kb.search(
+            return "<p>请输入检索内容。</p>"
+        response = services.kb_for(who).search(
             query, settings.search_k, SearchFilters(doc_type={"报告": "report", "政策": "policy"}.get(kind))
         )
-        warning = f"<p>⚠ {response.warning}</p>" if response.warning else ""
+        warning = f"<p>⚠ {escape(response.warning)}</p>" if response.warning else ""
         results = [r.as_passage() | {"n": n} for n, r in enumerate(response.results, start=1)]
         return warning + (render_sources(results) or "<p>没有找到相关内容。</p>")
 
     # --- report workspace --------------------------------------------------------------------------
-    def save_report(key: str, title: str, year: Any, draft_text: str, *sections: str):
-        ws = load_ws(key)
+    def save_report(request: gr.Request, title: str, year: Any, draft_text: str, *sections: str):
+        who = services.identify(request)
+        ws = services.store.load(who.key)
         ws.title, ws.draft = title or "", draft_text or ""
-        ws.year = int(year) if year not in (None, "") else None
+        try:
+            ws.year = int(year) if year not in (None, "") else None
+        except (TypeError, ValueError, OverflowError):
+            ws.year = None
         ws.sections = {
             s.id: text for s, text in zip(template.sections, sections, strict=True) if text and text.strip()
         }
         services.store.save(ws)
-        return f"已保存（{len(ws.sections)} 个部分）。"
+        return md_text(f"已保存（{len(ws.sections)} 个部分）。")
 
-    def export_docx(key: str, title: str, year: Any, draft_text: str, *sections: str):
+    def export_docx(request: gr.Request, title: str, year: Any, draft_text: str, *sections: str):
         from assistant.workspace.export import export_workspace_docx
 
-        save_report(key, title, year, draft_text, *sections)
-        ws = load_ws(key)
+        save_report(request, title, year, draft_text, *sections)
+        ws = services.store.load(services.identify(request).key)
         if not ws.sections:
-            gr.Warning("报告还没有任何部分：请先起草并采纳，或在下方各部分中填写。")
+            gr.Warning("报告还没有任何部分：请先起草并采纳，或在下方各部分中填写。", title="提示")
             return None
-        services.exports.mkdir(parents=True, exist_ok=True)
-        target = Path(tempfile.mkdtemp(dir=services.exports)) / f"{(ws.title or '绩效自评报告')[:40]}.docx"
+        shown = display_name(ws.title, "绩效自评报告", max_chars=40)
+        target = inside(services.exports, services.new_export_dir() / f"{shown}.docx")
         return str(export_workspace_docx(ws, target))
 
-    def import_draft(file: Any, key: str):
+    def import_draft(file: Any, request: gr.Request):
         from assistant.ingest.readers import read_source
 
+        who = services.identify(request)
         if file is None:
-            return gr.update(), "请选择 .docx、.txt 或 .md 文稿。"
-        path = Path(file if isinstance(file, str) else file.name)
-        if path.suffix.lower() not in (".docx", ".txt", ".md"):
-            return gr.update(), f"“{path.name}”的格式不支持（支持 .docx、.txt、.md）。"
+            return gr.update(), md_text("请选择 .docx、.txt 或 .md 文稿。")
+        name = file_name(_original_name(file), "文稿", DRAFT_SUFFIXES)
+        if Path(name).suffix not in DRAFT_SUFFIXES:
+            return gr.update(), md_text(f"“{name}”的格式不支持（支持 .docx、.txt、.md）。")
         try:
-            text = read_source(path, path.name).text
+            text = read_source(_temp_path(file), name, int(settings.max_file_mb * 1024 * 1024)).text
         except AssistantError as exc:
-            return gr.update(), f"导入失败：{exc}"
-        ws = load_ws(key)
+            return gr.update(), md_text(f"导入失败：{exc}")
+        if len(text) > settings.max_check_chars:
+            return gr.update(), md_text(
+                f"“{name}”过长（{len(text)} 字，上限 {settings.max_check_chars} 字），请分部分导入。"
+            )
+        ws = services.store.load(who.key)
         ws.draft = text
         services.store.save(ws)
-        return text, f"已导入“{path.name}”（{len(text)} 字）。在对话中选“核查数字”或“审核依据”即可检查。"
+        return text, md_text(f"已导入“{name}”（{len(text)} 字）。在对话中选“核查数字”或“审核依据”即可检查。")
 
-    def add_evidence(files: list[Any] | None, key: str):
+    def add_evidence(files: list[Any] | None, request: gr.Request):
+        from assistant.ingest.readers import SUPPORTED_SUFFIXES
+
+        who = services.identify(request)
         if not files:
-            return "请选择佐证材料文件。"
-        folder = services.evidence_dir(key)
+            return md_text("请选择佐证材料文件。")
+        folder = services.evidence_dir(who)
         folder.mkdir(parents=True, exist_ok=True)
+        refused = []
         for item in files:
-            source = Path(item if isinstance(item, str) else item.name)
-            shutil.copyfile(source, folder / source.name)
+            name = file_name(_original_name(item), "佐证材料", SUPPORTED_SUFFIXES)
+            if Path(name).suffix not in SUPPORTED_SUFFIXES:
+                refused.append(f"“{name}”的格式不支持（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
+                continue
+            shutil.copyfile(_temp_path(item), inside(folder, folder / name))
         names = sorted(p.name for p in folder.iterdir())
-        return f"佐证材料（{len(names)} 个，审核依据时使用）：{'、'.join(names)}"
+        return md_lines(f"佐证材料（{len(names)} 个，审核依据时使用）：{'、'.join(names)}", refused)
 
     # --- API endpoints (gradio_client scripts the app with these) ------------------------------------
     def _api_call(fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(str(exc), title="请求有误") from exc
+
+    def _api_kb(request: gr.Request | None) -> Any:
+        """The knowledge base as the API caller may search it (with login on, a user's own view)."""
+        if not services.login_on:
+            return services.kb
+        return services.kb_for(services.identify(request))
 
     def api_check(text: str, figures_csv: str = "") -> dict:
-        return _api_call(api.api_check, text, figures_csv)
+        return _api_call(api.api_check, text, figures_csv, max_chars=settings.max_check_chars)
 
-    def api_review(text: str, figures_csv: str = "") -> dict:
-        return _api_call(api.api_review, text, figures_csv, kb=services.kb, model=services.model)
+    def api_review(text: str, figures_csv: str = "", request: gr.Request = None) -> dict:
+        return _api_call(api.api_review, text, figures_csv, kb=_api_kb(request), model=services.model,
+                         max_chars=settings.max_check_chars)  # fmt: skip
 
-    def api_draft(section: str, figures_csv: str = "", instructions: str = "") -> dict:
+    def api_draft(section: str, figures_csv: str = "", instructions: str = "", request: gr.Request = None) -> dict:
         return _api_call(
-            api.api_draft, section, figures_csv, instructions, kb=services.kb, model=services.model
+            api.api_draft, section, figures_csv, instructions, kb=_api_kb(request), model=services.model
         )
 
-    def api_search(query: str, k: int = 5, doc_type: str = "") -> list:
-        return _api_call(api.api_search, query, k, doc_type, kb=services.kb)
+    def api_search(query: str, k: int = 5, doc_type: str = "", request: gr.Request = None) -> list:
+        return _api_call(api.api_search, query, k, doc_type, kb=_api_kb(request))
 
     # --- layout ------------------------------------------------------------------------------------
-    with gr.Blocks(title="绩效自评报告助手") as demo:
-        key_state = gr.State("")
-        browser_id = gr.BrowserState(
-            "", storage_key="assistant-workspace-id", secret=services.browser_secret()
-        )
+    with gr.Blocks(title="绩效自评报告助手", delete_cache=(3600, 24 * 3600)) as demo:  # uploads kept a day
         gr.Markdown("## 绩效自评报告助手")
         status = gr.Markdown(elem_classes=["status-line"], elem_id="status")
         with gr.Tabs():
@@ -403,13 +520,14 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 with gr.Row():
                     with gr.Column(scale=5):
                         chatbot = gr.Chatbot(
-                            label="对话", height=460, elem_id="chatbot", feedback_options=None
-                        )
+                            label="对话", height=460, elem_id="chatbot", feedback_options=None,
+                            latex_delimiters=[], sanitize_html=True,
+                        )  # fmt: skip
                         mode = gr.Radio(
                             MODE_CHOICES, value=AUTO, label="模式（“自动”按消息判断）", elem_id="mode"
                         )
                         message = gr.Textbox(
-                            label="消息", lines=3, elem_id="message",
+                            label="消息", lines=3, elem_id="message", max_length=settings.max_chat_chars,
                             placeholder="例如：起草七、存在的问题及原因分析；核查数字：<粘贴文字>；审核依据；三公经费变动率怎么算",
                         )  # fmt: skip
                         with gr.Row():
@@ -423,7 +541,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                     headers=GRID_HEADERS, datatype=["str"] * 5, column_count=5, row_count=8,
                     type="array", interactive=True, label="数据表（起草和核查都使用这里的数字）", elem_id="grid",
                 )  # fmt: skip
-                grid_message = gr.Markdown(elem_id="grid-message")
+                grid_message = gr.Markdown(elem_id="grid-message", line_breaks=True)
                 with gr.Row():
                     save_grid_button = gr.Button("保存数据表", variant="primary", elem_id="save-grid")
                     grid_file = gr.File(
@@ -437,7 +555,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                                            elem_id="kb-upload")  # fmt: skip
                     upload_kind = gr.Radio(["报告", "政策"], value="报告", label="文档类型")
                     upload_button = gr.Button("上传并入库", variant="primary", elem_id="kb-upload-button")
-                kb_message = gr.Markdown(elem_id="kb-message")
+                kb_message = gr.Markdown(elem_id="kb-message", line_breaks=True)
                 documents = gr.Dataframe(
                     headers=DOC_HEADERS, interactive=False, label="已入库文件", elem_id="kb-docs"
                 )
@@ -466,63 +584,44 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 report_message = gr.Markdown(elem_id="report-message")
                 gr.Markdown("#### 待审文稿（导入已有文稿，在对话中核查或审核）")
                 with gr.Row():
-                    draft_file = gr.File(label="导入文稿（.docx .txt .md）", file_types=[".docx", ".txt", ".md"],
+                    draft_file = gr.File(label="导入文稿（.docx .txt .md）", file_types=list(DRAFT_SUFFIXES),
                                          elem_id="draft-import")  # fmt: skip
                     evidence_files = gr.File(
                         label="佐证材料（审核依据用）", file_count="multiple", elem_id="evidence"
                     )
                 draft_text = gr.Textbox(label="待审文稿", lines=10, elem_id="draft-text")
-                draft_message = gr.Markdown(elem_id="draft-message")
+                draft_message = gr.Markdown(elem_id="draft-message", line_breaks=True)
 
-        report_inputs = [key_state, title, year, draft_text, *section_boxes]
+        report_inputs = [title, year, draft_text, *section_boxes]
         llm_limit = {"concurrency_limit": settings.llm_concurrency, "concurrency_id": "llm"}
-        send_event = dict(fn=send, inputs=[message, mode, chatbot, key_state],
+        imports = {"concurrency_limit": settings.import_concurrency, "concurrency_id": "import"}
+        ingest = {"concurrency_limit": 1, "concurrency_id": "ingest"}
+        private = {"api_visibility": "private"}
+        send_event = dict(fn=send, inputs=[message, mode],
                           outputs=[chatbot, message, findings_view, sources_view, accept_button], **llm_limit)  # fmt: skip
-        send_button.click(**send_event, api_visibility="private")
-        message.submit(**send_event, api_visibility="private")
-        accept_button.click(accept, [key_state], section_boxes, api_visibility="private")
-        save_grid_button.click(save_grid, [grid, key_state], grid_message, api_visibility="private")
-        grid.input(
-            save_grid, [grid, key_state], grid_message, api_visibility="private"
-        )  # edits saved as typed
-        grid_file.upload(import_grid, [grid_file, key_state], [grid, grid_message], api_visibility="private")
-        export_grid_button.click(export_grid, [grid, key_state], grid_download, api_visibility="private")
-        upload_button.click(upload, [upload_files, upload_kind], [documents, kb_message], api_visibility="private",
-                            concurrency_limit=1, concurrency_id="ingest")  # fmt: skip
-        remove_button.click(remove, [remove_name], [documents, kb_message], api_visibility="private",
-                            concurrency_id="ingest")  # fmt: skip
-        reindex_button.click(
-            reindex, None, [documents, kb_message], api_visibility="private", concurrency_id="ingest"
-        )
-        search_button.click(search_panel, [query, kind], search_results, api_visibility="private")
-        query.submit(search_panel, [query, kind], search_results, api_visibility="private")
-        save_report_button.click(save_report, report_inputs, report_message, api_visibility="private")
+        send_button.click(**send_event, **private)
+        message.submit(**send_event, **private)
+        accept_button.click(accept, None, section_boxes, **private)
+        save_grid_button.click(save_grid, [grid], grid_message, **private)
+        grid.input(save_grid, [grid], grid_message, **private)  # edits saved as typed
+        grid_file.upload(import_grid, [grid_file], [grid, grid_message], **imports, **private)
+        export_grid_button.click(export_grid, [grid], grid_download, **private)
+        upload_button.click(upload, [upload_files, upload_kind], [documents, kb_message], **ingest, **private)
+        remove_button.click(remove, [remove_name], [documents, kb_message], **ingest, **private)
+        reindex_button.click(reindex, None, [documents, kb_message], **ingest, **private)
+        search_button.click(search_panel, [query, kind], search_results, **private)
+        query.submit(search_panel, [query, kind], search_results, **private)
+        save_report_button.click(save_report, report_inputs, report_message, **private)
         for box in (title, year, draft_text, *section_boxes):  # leaving a field saves the report
-            box.blur(save_report, report_inputs, report_message, api_visibility="private")
-        export_button.click(export_docx, report_inputs, docx_file, api_visibility="private")
-        draft_file.upload(
-            import_draft, [draft_file, key_state], [draft_text, draft_message], api_visibility="private"
-        )
-        evidence_files.upload(
-            add_evidence, [evidence_files, key_state], draft_message, api_visibility="private"
-        )
+            box.blur(save_report, report_inputs, report_message, **private)
+        export_button.click(export_docx, report_inputs, docx_file, **private)
+        draft_file.upload(import_draft, [draft_file], [draft_text, draft_message], **imports, **private)
+        evidence_files.upload(add_evidence, [evidence_files], draft_message, **imports, **private)
         demo.load(
             on_load,
-            [browser_id],
-            [
-                key_state,
-                browser_id,
-                chatbot,
-                grid,
-                grid_message,
-                title,
-                year,
-                draft_text,
-                *section_boxes,
-                documents,
-                status,
-            ],  # fmt: skip
-            api_visibility="private",
+            None,
+            [chatbot, grid, grid_message, title, year, draft_text, *section_boxes, documents, status],
+            **private,
         )
         gr.api(api_check, api_name="check")
         gr.api(api_review, api_name="review", **llm_limit)
@@ -532,20 +631,50 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     return demo
 
 
-def launch(settings: Settings, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
-    import os
+def start(
+    settings: Settings,
+    *,
+    kb: Any = None,
+    model: Any = None,
+    host: str | None = None,
+    port: int | None = None,
+    block: bool = True,
+    **kwargs: Any,
+):
+    """Build the page and serve it with its session cookies and login guard; the one way the app starts
+    (the CLI, the tests and the benchmarks all come through here). Returns the running Blocks."""
+    from starlette.middleware import Middleware
 
+    from assistant.ui.identity import SessionMiddleware
+    from assistant.ui.login_guard import FailureLog, LoginGuard
     from assistant.ui.render import CSS
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    demo = build_app(settings)
+    # Gradio's own copies of uploads and downloads stay under the data dir too (the first app of a process
+    # decides: the variable is read by Gradio in many places)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "tmp").resolve()))
+    demo = build_app(settings, kb=kb, model=model)
+    services: AppServices = demo.services
     auth = settings.auth_pairs() or None
+    failures = FailureLog(settings.login_max_failures, settings.login_window_seconds)
+    middleware = [
+        Middleware(LoginGuard, failures=failures),
+        Middleware(SessionMiddleware, cookies=services.cookies),
+    ]
+    demo.login_failures = failures
     demo.queue(default_concurrency_limit=settings.ui_concurrency).launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        show_error=True,
+        show_error=False,
         auth=auth,
         auth_message="请输入用户名和密码" if auth else None,
         css=CSS,
+        app_kwargs={"middleware": middleware},
+        prevent_thread_lock=not block,
         **kwargs,
     )
+    return demo
+
+
+def launch(settings: Settings, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
+    start(settings, host=host, port=port, **kwargs)

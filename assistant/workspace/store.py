@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
 import threading
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from assistant.workspace.model import Workspace
 
 log = logging.getLogger(__name__)
-_SAFE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class WorkspaceStore:
@@ -24,8 +22,10 @@ class WorkspaceStore:
         self._lock = threading.Lock()
 
     def path_for(self, key: str) -> Path:
-        name = key if _SAFE.match(key) else hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        return self.root / f"{name}.json"
+        """The file of a workspace key (an identity the server established, hashed: never a path)."""
+        if not key:
+            raise ValueError("a workspace needs the identity of its user")
+        return self.root / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
 
     def load(self, key: str) -> Workspace:
         """The saved workspace, or a new one (a damaged file is kept aside, not overwritten silently)."""
