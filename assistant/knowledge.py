@@ -11,11 +11,12 @@ from pathlib import Path
 from assistant.embeddings.cache import EmbeddingCache
 from assistant.embeddings.factory import EmbedderChoice, build_embedder, store_key
 from assistant.errors import AssistantError
+from assistant.ingest.limits import ReadLimits
 from assistant.ingest.pipeline import IngestReport, Progress, ingest, remove_document
 from assistant.retrieval.bm25 import index_text
 from assistant.retrieval.retriever import HybridRetriever, SearchFilters, SearchResponse
 from assistant.retrieval.token_cache import TokenCache
-from assistant.settings import Settings
+from assistant.settings import Settings, public_url
 from assistant.store.chroma_store import ChunkStore, FileRecord, make_client
 
 
@@ -54,9 +55,9 @@ class KnowledgeBase:
     def describe_backends(self) -> str:
         choice = self.embedder_choice
         store = (
-            f"Chroma 服务器 {self.settings.chroma_url}"
+            f"Chroma 服务器 {public_url(self.settings.chroma_url)}"
             if self.settings.chroma_url
-            else f"本地 Chroma（{self.settings.chroma_dir}）"
+            else "本地 Chroma（数据目录内）"
         )
         dense = "无（仅关键词检索）" if choice.embedder is None else choice.key
         return f"向量库：{store}；向量模型：{dense}"
@@ -76,6 +77,7 @@ class KnowledgeBase:
             min_chars=self.settings.chunk_min_chars,
             max_chars=self.settings.chunk_max_chars,
             max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+            limits=ReadLimits.from_settings(self.settings),
             progress=progress,
         )
         if report.chunks_written:  # tokenize new chunks now, so the first search does not wait for jieba

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -17,6 +17,9 @@ from assistant.checks.numbers import FULL_WIDTH
 from assistant.checks.units import unit_table
 from assistant.errors import InputFileError
 
+if TYPE_CHECKING:
+    from assistant.ingest.limits import ReadLimits
+
 COLUMNS = {
     "name": ("name", "名称", "指标", "项目", "指标名称"),
     "value": ("value", "数值", "实际值", "实际完成值", "决算数", "金额"),
@@ -24,6 +27,14 @@ COLUMNS = {
     "target": ("target", "目标值", "目标", "年度指标值", "指标值"),
     "prior_year": ("prior_year", "上年数", "上年", "上年值", "上年决算数"),
 }
+
+# The numbers a table may hold, in base units (元, %, …): each is exact in Decimal's default 28-digit
+# context, and nothing computed from a few of them leaves its exponent range (1E+999999999 did).
+MAX_INTEGER_DIGITS = 18
+MAX_DECIMALS = 12
+MAX_DIGITS = 28
+_MAX_NUMBER_CHARS = 64
+_FLOAT_DIGITS = 15  # what a spreadsheet keeps of a number; 409.40000000000003 is 409.4
 
 
 @dataclass(frozen=True)
@@ -77,47 +88,114 @@ def _half_step(value: Decimal | None, factor: Decimal) -> Decimal:
     return Decimal(5).scaleb(exponent - 1) * factor
 
 
-def _number(raw: Any, shown: str, line: int, column: str) -> Decimal | None:
+def _number_text(raw: Any) -> str:
+    if isinstance(raw, float):  # from .xlsx, .json or .yaml
+        text = repr(raw)
+        digits = text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+        return format(raw, f".{_FLOAT_DIGITS}g") if len(digits) > _FLOAT_DIGITS else text
+    return str(raw).strip().translate(FULL_WIDTH).replace(",", "")
+
+
+def _in_range(value: Decimal, factor: Decimal) -> bool:
+    """True when ``value`` times ``factor`` fits the table's digits (checked before any arithmetic on it)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or not -2 * _MAX_NUMBER_CHARS <= exponent <= 2 * _MAX_NUMBER_CHARS:
+        return False  # 1E+999999999 exists as a Decimal, but arithmetic on it overflows
+    with localcontext() as ctx:
+        ctx.prec = 4 * _MAX_NUMBER_CHARS  # exact for any value that got here
+        scaled = value * factor.normalize()  # 万元's factor 10000 adds no digits of its own
+    _, digits, exponent = scaled.as_tuple()
+    if not isinstance(exponent, int):
+        return False
+    integer_digits = max(len(digits) + exponent, 0) if scaled else 0
+    return integer_digits <= MAX_INTEGER_DIGITS and -exponent <= MAX_DECIMALS and len(digits) <= MAX_DIGITS
+
+
+def _number(raw: Any, shown: str, line: int, column: str, factor: Decimal = Decimal(1)) -> Decimal | None:
+    """The cell as a Decimal whose value in base units (``factor`` applied) is in range, or None if blank."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    text = str(raw).strip().translate(FULL_WIDTH).replace(",", "")
+    quoted = str(raw) if len(str(raw)) <= 40 else f"{str(raw)[:40]}…"
+    if isinstance(raw, bool):
+        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{quoted}”不是数字")
+    text = _number_text(raw)
+    out_of_range = InputFileError(
+        shown,
+        f"第 {line} 行“{column}”列的“{quoted}”超出可处理的范围（按元等基本单位计，整数部分最多 "
+        f"{MAX_INTEGER_DIGITS} 位、小数最多 {MAX_DECIMALS} 位、有效数字最多 {MAX_DIGITS} 位）",
+    )
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise out_of_range
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{raw}”不是数字") from None
+        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{quoted}”不是数字") from None
     if not value.is_finite():
-        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{raw}”不是有效数字")
+        raise InputFileError(shown, f"第 {line} 行“{column}”列的“{quoted}”不是有效数字")
+    if not _in_range(value, factor):
+        raise out_of_range
     return value
 
 
-def _records(path: Path, shown: str) -> list[dict[str, Any]]:
+def records_from_csv_text(text: str, shown: str) -> list[dict[str, Any]]:
+    """The records of CSV text (a file's or the web API's), rows holding nothing but blanks dropped."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        records = [r for r in reader if any(str(v or "").strip() for v in r.values())]
+    except csv.Error as exc:
+        raise InputFileError(shown, f"CSV 格式错误（第 {reader.line_num} 行）") from exc
+    header = reader.fieldnames or []
+    if len(header) == 1 and any(mark in header[0] for mark in (";", "；", "\t")):
+        raise InputFileError(shown, "各列应以英文逗号分隔（发现分号或制表符），请另存为逗号分隔的 CSV")
+    return records
+
+
+def _read_text(path: Path, shown: str) -> str:
+    from assistant.ingest.readers import decode_text
+
+    return decode_text(path.read_bytes(), shown).text
+
+
+def _xlsx_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    from assistant.ingest.limits import DEFAULT_LIMITS, check_archive
+    from assistant.ingest.readers import sheet_rows
+
+    limits = limits or DEFAULT_LIMITS
+    check_archive(path, shown, limits)
+    try:
+        workbook = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputFileError(shown, "不是有效的 Excel（.xlsx）文件") from exc
+    try:
+        rows = list(sheet_rows(workbook.worksheets[0], shown, limits)) if workbook.worksheets else []
+    except InputFileError:
+        raise
+    except Exception as exc:  # a damaged sheet part surfaces only while it is read
+        raise InputFileError(shown, f"Excel 文件已损坏，无法解析（{type(exc).__name__}）") from exc
+    finally:
+        workbook.close()
+    if not rows:
+        return []
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def _records(path: Path, shown: str, limits: ReadLimits | None = None) -> list[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        from assistant.ingest.readers import decode_text
-
-        text = decode_text(path.read_bytes(), shown).text
-        return list(csv.DictReader(io.StringIO(text)))
+        return records_from_csv_text(_read_text(path, shown), shown)
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(str(path), read_only=True, data_only=True)
-        except Exception as exc:
-            raise InputFileError(shown, "不是有效的 Excel（.xlsx）文件") from exc
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-        workbook.close()
-        if not rows:
-            return []
-        header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+        return _xlsx_records(path, shown, limits)
     if suffix in (".yaml", ".yml", ".json"):
-        from assistant.ingest.readers import decode_text
-
-        text = decode_text(path.read_bytes(), shown).text
+        text = _read_text(path, shown)
         try:
             data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             raise InputFileError(shown, f"格式错误：{exc}") from exc
+        except RecursionError as exc:
+            raise InputFileError(shown, "格式错误：嵌套过深") from exc
         if isinstance(data, dict):
             data = data.get("figures", data.get("rows", data))
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -159,14 +237,16 @@ def parse_records(records: list[dict[str, Any]], shown: str) -> FiguresTable:
                 shown,
                 f"第 {index} 行（{name}）的单位“{unit_text}”无法识别（可用：元、万元、亿元、%、个、家、项、件、人、次、处、公里 等）",
             )
-        value = _number(record.get(columns["value"]), shown, index, "数值")
+        value = _number(record.get(columns["value"]), shown, index, "数值", unit.factor)
         if value is None:
             raise InputFileError(shown, f"第 {index} 行（{name}）缺少数值")
         target = (
-            _number(record.get(columns["target"]), shown, index, "目标值") if "target" in columns else None
+            _number(record.get(columns["target"]), shown, index, "目标值", unit.factor)
+            if "target" in columns
+            else None
         )
         prior = (
-            _number(record.get(columns["prior_year"]), shown, index, "上年数")
+            _number(record.get(columns["prior_year"]), shown, index, "上年数", unit.factor)
             if "prior_year" in columns
             else None
         )
@@ -190,13 +270,28 @@ def parse_records(records: list[dict[str, Any]], shown: str) -> FiguresTable:
     return FiguresTable(rows)
 
 
-def load_table(path: Path) -> FiguresTable:
-    shown = str(path)
-    if not path.exists():
-        raise InputFileError(shown, "文件不存在")
-    if path.stat().st_size == 0:
+def load_table(path: Path, shown: str | None = None, limits: ReadLimits | None = None) -> FiguresTable:
+    """The table in ``path``; ``shown`` names it in messages (the path itself by default)."""
+    shown = shown or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(shown, "文件不存在") from None
+    except OSError as exc:
+        raise InputFileError(shown, f"无法访问（{exc.strerror or type(exc).__name__}）") from exc
+    if path.is_dir():
+        raise InputFileError(shown, "这是一个文件夹，不是数据表文件")
+    if not path.is_file():
+        raise InputFileError(shown, "不是普通文件")
+    if size == 0:
         raise InputFileError(shown, "文件为空")
-    return parse_records(_records(path, shown), shown)
+    try:
+        records = _records(path, shown, limits)
+    except PermissionError as exc:
+        raise InputFileError(shown, "没有读取权限") from exc
+    except OSError as exc:
+        raise InputFileError(shown, f"无法读取（{exc.strerror or type(exc).__name__}）") from exc
+    return parse_records(records, shown)
 
 
 def table_from_rows(rows: list[dict[str, Any]]) -> FiguresTable:

@@ -105,9 +105,8 @@ def chunk_text(text: str, min_chars: int = 300, max_chars: int = 600) -> list[Pi
 def _piece(text: str, index: SectionIndex, start: int, end: int) -> Piece:
     first = index.path_at(index.content_start(text, start, end))
     covered = [first]
-    for heading in index.headings:
-        if start <= heading.start < end:
-            path = index.path_at(heading.start)
-            if path not in covered:
-                covered.append(path)
+    for heading in index.headings_in(start, end):
+        path = index.path_at(heading.start)
+        if path not in covered:
+            covered.append(path)
     return Piece(start, end, first, tuple(covered))

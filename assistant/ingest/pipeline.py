@@ -11,22 +11,13 @@ from pathlib import Path
 from assistant.embeddings.backends import CachedEmbeddings
 from assistant.errors import AssistantError, InputFileError
 from assistant.ingest.chunking import chunk_text
+from assistant.ingest.discovery import SourceFile, discover
+from assistant.ingest.limits import ReadLimits
 from assistant.ingest.metadata import describe, document_type
-from assistant.ingest.readers import SUPPORTED_SUFFIXES, read_source
-from assistant.store.chroma_store import ChunkStore, FileRecord, StoredChunk, chunk_id, doc_id_for
+from assistant.ingest.readers import read_source, unexpected_problem
+from assistant.store.chroma_store import ChunkStore, FileRecord, StoredChunk, chunk_id
 
 WRITE_BATCH = 16  # chunks embedded and written to the store per call
-
-
-@dataclass
-class SourceFile:
-    path: Path
-    root: str
-    source: str  # path relative to root, with forward slashes
-
-    @property
-    def doc_id(self) -> str:
-        return doc_id_for(self.root, self.source)
 
 
 @dataclass
@@ -36,6 +27,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, Chinese message)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # links out of a folder: (source, notice)
     chunks_written: int = 0
     chars_read: int = 0
     orphans_cleaned: int = 0
@@ -50,6 +42,10 @@ class IngestReport:
             f"失败 {len(self.failed)} 个",
             f"写入 {self.chunks_written} 个片段",
         ]
+        if self.skipped:
+            names = "、".join(source for source, _ in self.skipped[:3])
+            more = " 等" if len(self.skipped) > 3 else ""
+            parts.append(f"跳过 {len(self.skipped)} 个指向文件夹之外的链接（{names}{more}）")
         return "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
 
 
@@ -62,53 +58,6 @@ class Progress:
     def file_done(self, source: str, status: str) -> None: ...
     def message(self, text: str) -> None: ...
     def close(self) -> None: ...
-
-
-def _is_candidate(path: Path) -> bool:
-    name = path.name
-    return path.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$"))
-
-
-def discover(
-    paths: Iterable[Path], known_roots: Iterable[str]
-) -> tuple[list[SourceFile], list[str], list[tuple[str, str]]]:
-    """Files to ingest, the directory roots scanned whole, and problems with the paths given."""
-    files: list[SourceFile] = []
-    scanned_roots: list[str] = []
-    problems: list[tuple[str, str]] = []
-    roots = sorted({str(Path(r)) for r in known_roots}, key=len, reverse=True)
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            problems.append((str(given), f"路径“{given}”不存在"))
-            continue
-        resolved = path.resolve()
-        if resolved.is_dir():
-            root = str(resolved)
-            scanned_roots.append(root)
-            for found in sorted(resolved.rglob("*")):
-                relative = found.relative_to(resolved)
-                if (
-                    found.is_file()
-                    and _is_candidate(found)
-                    and not any(p.startswith(".") for p in relative.parts)
-                ):
-                    files.append(SourceFile(found, root, relative.as_posix()))
-            continue
-        if not _is_candidate(resolved):
-            problems.append(
-                (
-                    str(given),
-                    InputFileError(
-                        str(given), f"不支持的文件类型（支持 {'、'.join(SUPPORTED_SUFFIXES)}）"
-                    ).args[0],
-                )
-            )
-            continue
-        owner = next((r for r in roots if resolved.is_relative_to(r)), str(resolved.parent))
-        files.append(SourceFile(resolved, owner, resolved.relative_to(owner).as_posix()))
-    unique = {f.doc_id: f for f in files}
-    return list(unique.values()), scanned_roots, problems
 
 
 def file_hash(path: Path) -> str:
@@ -159,6 +108,10 @@ def _prepare_chunks(
     return chunks, record
 
 
+def _unexpected(source: str, exc: BaseException) -> str:
+    return str(InputFileError(source, unexpected_problem(exc)))
+
+
 def embedding_text(chunk: StoredChunk) -> str:
     """What gets embedded: the chunk with its document title and section path in front, so a passage
     that never names its unit or topic is still found by a question that does."""
@@ -178,11 +131,13 @@ def ingest(
     min_chars: int = 300,
     max_chars: int = 600,
     max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Bring the store in line with ``paths``: add new and changed files, drop deleted ones.
 
-    A file that cannot be read is reported and skipped; whatever the store held for it stays.
+    A file that cannot be read is reported and skipped; whatever the store held for it stays. No error
+    in reading or chunking one file stops the others.
     """
     progress = progress or Progress()
     report = IngestReport()
@@ -192,8 +147,12 @@ def ingest(
     report.orphans_cleaned = len(orphans)
 
     records = store.file_records()
-    files, scanned_roots, problems = discover(paths, {r.root for r in records.values()})
-    report.failed.extend(problems)
+    found = discover(paths, {r.root for r in records.values()})
+    files, scanned_roots = found.files, found.roots
+    report.failed.extend(found.problems)
+    report.skipped.extend(found.skipped)
+    for _, notice in found.skipped:
+        progress.message(notice)
     progress.files_total(len(files))
 
     for item in files:
@@ -213,11 +172,12 @@ def ingest(
             progress.file_done(item.source, "unchanged")
             continue
         try:
-            source_text = read_source(item.path, item.source, max_bytes)
+            source_text = read_source(item.path, item.source, max_bytes, limits)
             chunks, record = _prepare_chunks(item, source_text.text, content_hash, min_chars, max_chars)
-        except InputFileError as exc:
-            report.failed.append((item.source, str(exc)))
-            progress.message(str(exc))
+        except Exception as exc:  # a parser or the chunker failing on one file must not stop the rest
+            message = str(exc) if isinstance(exc, InputFileError) else _unexpected(item.source, exc)
+            report.failed.append((item.source, message))
+            progress.message(message)
             progress.file_done(item.source, "failed")
             continue
         progress.file_started(item.source, len(chunks))

@@ -7,11 +7,13 @@ for .docx/.pdf/.xlsx it is the text extracted from the file, one paragraph or ta
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import InputFileError
+from assistant.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_archive
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
 
@@ -46,7 +48,16 @@ def decode_text(data: bytes, path: str) -> SourceText:
     return SourceText(text, "gb18030")
 
 
-def _read_plain(path: Path, shown: str) -> SourceText:
+def unexpected_problem(exc: BaseException) -> str:
+    """A Chinese reason for an error no reader anticipated (never a traceback or a server path)."""
+    if isinstance(exc, RecursionError):
+        return "文件结构嵌套过深，无法处理"
+    if isinstance(exc, MemoryError):
+        return "文件内容过多，处理时内存不足"
+    return f"处理时出错（{type(exc).__name__}）"
+
+
+def _read_plain(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(shown, "文件似乎是二进制文件，不是文本")
@@ -66,16 +77,11 @@ def _row_line(cells: list[str]) -> str:
     return " | ".join(kept)
 
 
-def _read_docx(path: Path, shown: str) -> SourceText:
+def _docx_lines(path: Path) -> list[str]:
     import docx  # python-docx
     from docx.table import Table
 
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputFileError(shown, "不是有效的 Word（.docx）文件，可能已损坏") from exc
-    except Exception as exc:  # lxml and python-docx raise many kinds on damaged parts
-        raise InputFileError(shown, f"Word 文件已损坏，无法解析（{type(exc).__name__}）") from exc
+    document = docx.Document(str(path))
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -92,10 +98,23 @@ def _read_docx(path: Path, shown: str) -> SourceText:
             text = block.text.strip()
             if text:
                 lines.append(text)
+    return lines
+
+
+def _read_docx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
+    check_archive(path, shown, limits)
+    try:
+        lines = _docx_lines(path)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputFileError(shown, "不是有效的 Word（.docx）文件，可能已损坏") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise InputFileError(shown, unexpected_problem(exc)) from exc
+    except Exception as exc:  # lxml and python-docx raise many kinds on damaged parts
+        raise InputFileError(shown, f"Word 文件已损坏，无法解析（{type(exc).__name__}）") from exc
     return SourceText("\n".join(lines), "extracted")
 
 
-def _read_pdf(path: Path, shown: str) -> SourceText:
+def _read_pdf(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -103,11 +122,18 @@ def _read_pdf(path: Path, shown: str) -> SourceText:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise InputFileError(shown, "PDF 已加密，请先解除密码保护")
+        count = len(reader.pages)
+        if count > limits.max_pdf_pages:
+            raise InputFileError(
+                shown, f"PDF 共 {count} 页，超过上限 {limits.max_pdf_pages} 页，请拆分后再导入"
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputFileError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise InputFileError(shown, "不是有效的 PDF 文件，可能已损坏") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise InputFileError(shown, unexpected_problem(exc)) from exc
     except Exception as exc:
         raise InputFileError(shown, f"PDF 文件无法解析（{type(exc).__name__}）") from exc
     lines = [line.rstrip() for page in pages for line in page.splitlines()]
@@ -117,9 +143,25 @@ def _read_pdf(path: Path, shown: str) -> SourceText:
     return SourceText(text, "extracted")
 
 
-def _read_xlsx(path: Path, shown: str) -> SourceText:
+def sheet_rows(sheet: Any, shown: str, limits: ReadLimits) -> Iterator[tuple[Any, ...]]:
+    """The value rows of a read-only worksheet, refused once more than ``max_sheet_cells`` were read.
+
+    The dimension a sheet declares is ignored: a tiny file can claim A1:XFD1048576 and have every row
+    padded to 16,384 cells.
+    """
+    sheet.reset_dimensions()
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells += max(len(row), 1)
+        if cells > limits.max_sheet_cells:
+            raise InputFileError(shown, f"工作表单元格过多（上限 {limits.max_sheet_cells} 个）")
+        yield row
+
+
+def _read_xlsx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     from openpyxl import load_workbook
 
+    check_archive(path, shown, limits)
     try:
         workbook = load_workbook(str(path), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -129,17 +171,23 @@ def _read_xlsx(path: Path, shown: str) -> SourceText:
     lines: list[str] = []
     try:
         for sheet in workbook.worksheets:
-            rows = [_row_line([_cell_text(v) for v in row]) for row in sheet.iter_rows(values_only=True)]
+            rows = [_row_line([_cell_text(v) for v in row]) for row in sheet_rows(sheet, shown, limits)]
             rows = [r for r in rows if r]
             if rows:
                 lines.append(f"【工作表：{sheet.title}】")
                 lines.extend(rows)
+    except InputFileError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise InputFileError(shown, unexpected_problem(exc)) from exc
+    except Exception as exc:  # a damaged sheet part surfaces only while it is read
+        raise InputFileError(shown, f"Excel 文件已损坏，无法解析（{type(exc).__name__}）") from exc
     finally:
         workbook.close()
     return SourceText("\n".join(lines), "extracted")
 
 
-_READERS: dict[str, Callable[[Path, str], SourceText]] = {
+_READERS: dict[str, Callable[[Path, str, ReadLimits], SourceText]] = {
     ".txt": _read_plain,
     ".md": _read_plain,
     ".docx": _read_docx,
@@ -148,8 +196,14 @@ _READERS: dict[str, Callable[[Path, str], SourceText]] = {
 }
 
 
-def read_source(path: Path, shown: str | None = None, max_bytes: int | None = None) -> SourceText:
-    """Read ``path`` into text. Raises :class:`InputFileError` with a Chinese message on any problem."""
+def read_source(
+    path: Path, shown: str | None = None, max_bytes: int | None = None, limits: ReadLimits | None = None
+) -> SourceText:
+    """Read ``path`` into text. Raises :class:`InputFileError` with a Chinese message on any problem.
+
+    ``limits`` bound what a .docx/.xlsx may inflate to and how many PDF pages are read; the defaults
+    apply when none are given.
+    """
     shown = shown or str(path)
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
@@ -161,14 +215,20 @@ def read_source(path: Path, shown: str | None = None, max_bytes: int | None = No
         size = path.stat().st_size
     except OSError as exc:
         raise InputFileError(shown, f"无法访问（{exc.strerror or exc}）") from exc
+    if path.is_dir():
+        raise InputFileError(shown, "这是一个文件夹，不是文件")
+    if not path.is_file():  # a pipe or device would block or never end
+        raise InputFileError(shown, "不是普通文件")
     if size == 0:
         raise InputFileError(shown, "文件为空")
     if max_bytes is not None and size > max_bytes:
         raise InputFileError(shown, f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
     try:
-        source = reader(path, shown)
+        source = reader(path, shown, limits or DEFAULT_LIMITS)
     except PermissionError as exc:
         raise InputFileError(shown, "没有读取权限") from exc
+    except OSError as exc:
+        raise InputFileError(shown, f"无法读取（{exc.strerror or type(exc).__name__}）") from exc
     if not source.text.strip():
         raise InputFileError(shown, "文件中没有文字内容")
     return source

@@ -8,6 +8,7 @@ level and everything below it; a new style opens a deeper level.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from assistant.checks.numbers import parse_chinese
@@ -19,6 +20,7 @@ _PAREN_CN = re.compile(rf"^[（(][{CN_DIGITS}]+[）)]")
 _ARABIC = re.compile(r"^(\d{1,2})(?:[、．]|\.(?!\d))")
 _PAREN_ARABIC = re.compile(r"^[（(]\d{1,2}[）)]")
 _MD = re.compile(r"^(#{1,6})\s+")
+_MD_AT = re.compile(r"(#{1,6})\s+")  # the same, matched at a position (no ^) to peel nested marks
 # Conversion debris seen before headings in real reports, e.g. "[bookmark: _GoBack]五、…"
 _LEADING_DEBRIS = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
 _TITLE_END = re.compile(r"[，。；：！？,;:!?]")
@@ -47,10 +49,15 @@ def classify_heading(line: str, last_top_number: int | None) -> tuple[str, int |
     An Arabic ``8、`` alone on its line that continues the top-level sequence (after ``七、``) counts as
     top level, as some reports number their last sections that way.
     """
-    md = _MD.match(line)
-    if md:
-        inner = classify_heading(line[md.end() :], last_top_number)
-        return inner if inner else (f"md{len(md.group(1))}", None)
+    md_style = None
+    pos = 0
+    while md := _MD_AT.match(line, pos):  # "# # 一、…": the innermost mark that is followed by text
+        md_style, pos = f"md{len(md.group(1))}", md.end()
+    found = _numbered(line[pos:] if pos else line, last_top_number)
+    return found if found or md_style is None else (md_style, None)
+
+
+def _numbered(line: str, last_top_number: int | None) -> tuple[str, int | None] | None:
     if _PAREN_CN.match(line):
         return "paren_cn", None
     if _PAREN_ARABIC.match(line):
@@ -113,15 +120,16 @@ class SectionIndex:
                 stack.pop()
             stack.append(heading)
             self._paths.append((heading.start, " > ".join(h.title for h in stack)))
+        self._starts = [h.start for h in self.headings]  # ascending: looked up by bisection
         self._pure_starts = {h.start for h in self.headings if h.pure}
 
     def path_at(self, offset: int) -> str:
-        current = ""
-        for start, path in self._paths:
-            if start > offset:
-                break
-            current = path
-        return current
+        at = bisect_right(self._starts, offset)
+        return self._paths[at - 1][1] if at else ""
+
+    def headings_in(self, start: int, end: int) -> list[Heading]:
+        """The headings whose line starts in ``[start, end)``."""
+        return self.headings[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
     def is_bare_heading(self, offset: int) -> bool:
         """True when a heading line with no body text starts at ``offset``."""

@@ -19,6 +19,7 @@ from assistant.retrieval.retriever import HybridRetriever, SearchFilters, Search
 
 if TYPE_CHECKING:
     from assistant.embeddings.backends import CachedEmbeddings
+    from assistant.ingest.limits import ReadLimits
     from assistant.knowledge import KnowledgeBase
     from assistant.store.chroma_store import ChunkStore, StoredChunk
 
@@ -111,6 +112,7 @@ class EvidenceFolder:
         family: str,
         *,
         max_bytes: int | None = None,
+        limits: ReadLimits | None = None,
         cache_dir: Path | None = None,
     ) -> None:
         import chromadb
@@ -122,8 +124,8 @@ class EvidenceFolder:
         self.paths = paths
         self._client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store: ChunkStore = ChunkStore(self._client, f"evidence-{uuid.uuid4().hex[:12]}", family)
-        report = ingest(self.store, embedder, paths, max_bytes=max_bytes)
-        self.problems: list[str] = [message for _, message in report.failed]
+        report = ingest(self.store, embedder, paths, max_bytes=max_bytes, limits=limits)
+        self.problems: list[str] = [message for _, message in report.failed + report.skipped]
         self.retriever = HybridRetriever(self.store, embedder, cache_dir=cache_dir)
 
     def shown(self, result: SearchResult) -> str:

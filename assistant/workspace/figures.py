@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from assistant.checks.table import FiguresTable, load_table, parse_records
+from assistant.checks.table import FiguresTable, load_table, parse_records, records_from_csv_text
 from assistant.errors import InputFileError
+from assistant.ingest.limits import ReadLimits
 
 COLUMNS = ("name", "value", "unit", "target", "prior_year")
 HEADERS = ("名称", "数值", "单位", "目标值", "上年数")
@@ -65,9 +67,9 @@ def check_rows(rows: list[dict[str, str]]) -> GridCheck:
     return GridCheck(table, errors, len(good))
 
 
-def rows_from_file(path: Path) -> list[dict[str, str]]:
+def rows_from_file(path: Path, limits: ReadLimits | None = None) -> list[dict[str, str]]:
     """Rows of an uploaded CSV/XLSX/YAML/JSON figures table; raises InputFileError naming the file."""
-    table = load_table(path)
+    table = load_table(path, path.name, limits)  # the name only: never the server's upload folder
     rows = []
     for row in table.rows.values():
         rows.append(
@@ -96,11 +98,13 @@ def rows_from_csv_text(text: str) -> list[dict[str, str]]:
 
 
 def table_from_csv_text(text: str) -> FiguresTable | None:
-    """The table of CSV text, or None when it is empty; a bad row raises InputFileError naming the row."""
-    rows = rows_from_csv_text(text)
-    if not rows:
+    """The table of CSV text (the web API's figures argument), or None when the text is empty.
+
+    Validated exactly as ``assistant check --data file.csv`` validates the same text saved to a file.
+    """
+    if not text.strip():
         return None
-    return parse_records(rows, "数据表")
+    return parse_records(records_from_csv_text(text, "数据表"), "数据表")
 
 
 def rows_to_xlsx(rows: list[dict[str, str]], target: Path) -> Path:
@@ -112,10 +116,27 @@ def rows_to_xlsx(rows: list[dict[str, str]], target: Path) -> Path:
     sheet.append(list(HEADERS))
     for row in rows:
         sheet.append([_cell(row.get(c, "")) for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if _formula_like(cell.value):  # =HYPERLINK(…) must arrive as text, never as a live formula
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for column, width in zip("ABCDE", (28, 16, 8, 12, 12), strict=True):
         sheet.column_dimensions[column].width = width
     workbook.save(target)
     return target
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value: Any) -> bool:
+    """Text a spreadsheet would run as a formula (or that hides one): starts with = + - @ tab or CR."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return False
+    try:
+        return not Decimal(value.strip()).is_finite()  # -12.5 is a number, not a formula
+    except InvalidOperation:
+        return True
 
 
 def _cell(value: str) -> Any:
