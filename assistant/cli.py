@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -145,6 +146,17 @@ def _cmd_kb(kb, args) -> int:
     return 1 if missing else 0
 
 
+def _unreadable(path: Path) -> str | None:
+    """Why an input file given on the command line cannot be read (it exists), or None."""
+    if path.is_dir():
+        return "是文件夹，不是文件"
+    if not path.is_file():
+        return "不是普通文件"
+    if not os.access(path, os.R_OK):
+        return "没有读取权限"
+    return None
+
+
 def _cmd_check(args) -> int:
     from assistant.checks.checker import check_text
     from assistant.checks.report import render_text
@@ -156,6 +168,9 @@ def _cmd_check(args) -> int:
         return 2
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
+        return 2
+    if problem := _unreadable(args.draft):
+        print(f"错误：文稿“{args.draft}”{problem}", file=sys.stderr)
         return 2
     text = read_source(args.draft).text
     table = load_table(args.data) if args.data else None
@@ -179,9 +194,19 @@ def _cmd_review(kb, args) -> int:
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
         return 2
+    if problem := _unreadable(args.draft):
+        print(f"错误：文稿“{args.draft}”{problem}", file=sys.stderr)
+        return 2
     for folder in args.evidence or []:
         if not folder.exists():
             print(f"错误：佐证材料“{folder}”不存在", file=sys.stderr)
+            return 2
+        if folder.is_dir():
+            problem = None if os.access(folder, os.R_OK | os.X_OK) else "没有读取权限"
+        else:
+            problem = _unreadable(folder)
+        if problem:
+            print(f"错误：佐证材料“{folder}”{problem}", file=sys.stderr)
             return 2
     text = read_source(args.draft).text
     table = load_table(args.data) if args.data else None
@@ -244,6 +269,9 @@ def _cmd_critique(settings, args) -> int:
     if args.file.suffix.lower() not in (".txt", ".md", ".docx") or not args.file.exists():
         print(f"错误：文稿“{args.file}”不存在或格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
         return 2
+    if problem := _unreadable(args.file):
+        print(f"错误：文稿“{args.file}”{problem}", file=sys.stderr)
+        return 2
     text = read_source(args.file).text
     model = None
     if settings.llm_configured:
@@ -289,9 +317,12 @@ def _cmd_ask(kb, args) -> int:
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    if streamed:
+    if streamed and result.mode == "llm":
         print("\n")
     else:
+        if streamed:  # the stream broke off and answer() fell back: what was printed is not the answer
+            print()
+            print("——以上回答不完整（回答中断），以下为知识库中的相关段落——")
         print(result.notice)
         print(result.text)
     if result.mode == "llm":

@@ -44,7 +44,8 @@ class FailingChatModel(GenericFakeChatModel):
 
 
 class FakeOpenAIServer:
-    """/v1/chat/completions on 127.0.0.1: streaming and not, with scripted 429/500/401 answers first."""
+    """/v1/chat/completions on 127.0.0.1: streaming and not, with scripted 429/500/401 answers first; it can also
+    hang (never answer) or stall (go silent mid-stream) until it is stopped."""
 
     def __init__(
         self,
@@ -52,8 +53,15 @@ class FakeOpenAIServer:
         failures: list[int] | None = None,
         delay: float = 0.0,
         break_after: int | None = None,
+        hang: bool = False,
+        stall_after: int | None = None,
+        retry_after_ms: int = 20,
     ) -> None:
         self.answer = answer
+        self.hang = hang  # accept the request and never answer it (until the server stops)
+        self.stall_after = stall_after  # go silent after this many streamed pieces, the connection kept
+        self.released = threading.Event()
+        self.retry_after_ms = retry_after_ms  # sent with the scripted failures
         self.break_after = (
             break_after  # drop the connection after this many streamed pieces (a mid-answer failure)
         )
@@ -73,6 +81,9 @@ class FakeOpenAIServer:
                 outer.requests.append(
                     {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
                 )
+                if outer.hang:
+                    outer.released.wait(60)
+                    return
                 if outer.failures:
                     status = outer.failures.pop(0)
                     payload = json.dumps(
@@ -80,7 +91,7 @@ class FakeOpenAIServer:
                     ).encode()
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("retry-after-ms", "20")
+                    self.send_header("retry-after-ms", str(outer.retry_after_ms))
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -90,6 +101,10 @@ class FakeOpenAIServer:
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
                     for sent, piece in enumerate(_pieces(outer.answer)):
+                        if outer.stall_after is not None and sent >= outer.stall_after:
+                            self.wfile.flush()
+                            outer.released.wait(60)
+                            return
                         if outer.break_after is not None and sent >= outer.break_after:
                             self.wfile.flush()
                             self.connection.shutdown(socket.SHUT_RDWR)
@@ -124,6 +139,7 @@ class FakeOpenAIServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -82,8 +82,11 @@ def respond(
     model: Any = None,
     evidence: list[Path] | None = None,
     on_token: Any = None,
+    on_wait: Any = None,
 ) -> ChatResult:
-    """Run one turn. Failures become a Chinese ``error`` in the result; nothing is raised for bad input."""
+    """Run one turn. Failures become a Chinese ``error`` in the result; nothing is raised for bad input.
+
+    ``on_token`` receives streamed text; ``on_wait(elapsed_seconds, attempt)`` reports waits for the model."""
     mode = resolve_mode(mode_choice, message)
     if not message.strip():
         return ChatResult(mode, "", error="请输入内容。")
@@ -96,11 +99,11 @@ def respond(
     )
     try:
         if mode == DRAFT:
-            result = _draft(message, workspace, table, kb, model, on_token)
+            result = _draft(message, workspace, table, kb, model, on_token, on_wait)
         elif mode == REVISE:
-            result = _revise(message, workspace, table, model, on_token)
+            result = _revise(message, workspace, table, model, on_token, on_wait)
         elif mode == ASK:
-            result = _ask(message, kb, model, on_token)
+            result = _ask(message, kb, model, on_token, on_wait)
         else:
             text, origin = subject_text(message, workspace)
             if not text:
@@ -112,9 +115,9 @@ def respond(
             if mode == CHECK:
                 result = _check(text, table)
             elif mode == REVIEW:
-                result = _review(text, table, kb, model, evidence)
+                result = _review(text, table, kb, model, evidence, on_wait)
             else:
-                result = _critique(text, workspace, model)
+                result = _critique(text, workspace, model, on_wait=on_wait)
             result.notice = f"（对象：{origin}）" + result.notice
     except AssistantError as exc:
         return ChatResult(mode, "", error=str(exc))
@@ -123,7 +126,7 @@ def respond(
     return result
 
 
-def _draft(message: str, workspace: Workspace, table, kb, model, on_token) -> ChatResult:
+def _draft(message: str, workspace: Workspace, table, kb, model, on_token, on_wait) -> ChatResult:
     from assistant.drafting.service import draft
 
     template = load_template(workspace.template)
@@ -132,13 +135,13 @@ def _draft(message: str, workspace: Workspace, table, kb, model, on_token) -> Ch
         choices = "、".join(s.heading for s in template.sections)
         raise AssistantError(f"请说明要起草哪一部分，例如“起草七、存在的问题及原因分析”（可选：{choices}）")
     result = draft(section.id, table, kb=kb, template=workspace.template, year=workspace.year,
-                   instructions=message, model=model, on_token=on_token)  # fmt: skip
+                   instructions=message, model=model, on_token=on_token, on_wait=on_wait)  # fmt: skip
     workspace.candidate = {"section": section.id, "text": result.text}
     return ChatResult(DRAFT, result.text, result.text, result.findings, sources=result.sources,
                       notice=result.notice, section=section.id)  # fmt: skip
 
 
-def _revise(message: str, workspace: Workspace, table, model, on_token) -> ChatResult:
+def _revise(message: str, workspace: Workspace, table, model, on_token, on_wait) -> ChatResult:
     template = load_template(workspace.template)
     section = find_section(message, template)
     if section is None and workspace.candidate.get("section"):
@@ -158,19 +161,19 @@ def _revise(message: str, workspace: Workspace, table, model, on_token) -> ChatR
                           notice="【离线】未配置大模型，不能按文字要求改写；下面是当前文字的数字核对和按规则的点评，请据此手工修改。")  # fmt: skip
     from assistant.drafting.revise import llm_revise
 
-    revised = llm_revise(section, current, table, message, findings, model, on_token)
+    revised = llm_revise(section, current, table, message, findings, model, on_token, on_wait=on_wait)
     workspace.candidate = {"section": section.id, "text": revised.text}
     return ChatResult(
         REVISE, revised.text, revised.text, revised.findings, notice=revised.notice, section=section.id
     )
 
 
-def _ask(message: str, kb, model, on_token) -> ChatResult:
+def _ask(message: str, kb, model, on_token, on_wait) -> ChatResult:
     from assistant.drafting.answer import answer
 
     if kb is None:
         raise AssistantError("知识库不可用。")
-    result = answer(message, kb, model=model, on_token=on_token)
+    result = answer(message, kb, model=model, on_token=on_token, on_wait=on_wait)
     return ChatResult(ASK, result.text, sources=result.sources, notice=result.notice)
 
 
@@ -183,11 +186,11 @@ def _check(text: str, table) -> ChatResult:
     return ChatResult(CHECK, summary(findings, len(Draft.parse(text).figures)), text, findings)
 
 
-def _review(text: str, table, kb, model, evidence) -> ChatResult:
+def _review(text: str, table, kb, model, evidence, on_wait) -> ChatResult:
     from assistant.review.report import summary_line
     from assistant.review.service import review
 
-    result = review(text, table=table, evidence=evidence or None, kb=kb, model=model)
+    result = review(text, table=table, evidence=evidence or None, kb=kb, model=model, on_wait=on_wait)
     sources = []
     for claim in result.claims:
         for citation in claim.citations:
@@ -196,12 +199,14 @@ def _review(text: str, table, kb, model, evidence) -> ChatResult:
                       claims=[c.to_dict() for c in result.claims], notice="".join(result.notices))  # fmt: skip
 
 
-def _critique(text: str, workspace: Workspace, model, section: str | None = None) -> ChatResult:
+def _critique(
+    text: str, workspace: Workspace, model, section: str | None = None, on_wait: Any = None
+) -> ChatResult:
     from assistant.critique.service import critique
 
     try:
-        result = critique(text, section=section, template=workspace.template, model=model)
+        result = critique(text, section=section, template=workspace.template, model=model, on_wait=on_wait)
     except AssistantError:
-        result = critique(text, template=workspace.template, model=model)
+        result = critique(text, template=workspace.template, model=model, on_wait=on_wait)
     comments = [c.to_dict() for c in result.comments]
     return ChatResult(CRITIQUE, f"共 {len(comments)} 条意见。", text, comments=comments, notice=result.notice)

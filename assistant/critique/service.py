@@ -10,7 +10,8 @@ from typing import Any
 from assistant.critique.rules import Comment, critique_rules, locate_sections
 from assistant.drafting.templates import load_template
 from assistant.errors import AssistantError
-from assistant.llm.client import LLMUnavailable, explain_failure
+from assistant.llm.client import LLMUnavailable
+from assistant.llm.deadline import WaitCallback, invoke_within
 from assistant.llm.prompts import load_prompt
 
 COMMENTS_SCHEMA = {
@@ -80,8 +81,15 @@ def parse_llm_comments(raw: str, section_text: str, offset: int) -> tuple[list[C
 
 
 def critique(
-    text: str, *, section: str | None = None, template: str = "department_overall", model: Any = None
+    text: str,
+    *,
+    section: str | None = None,
+    template: str = "department_overall",
+    model: Any = None,
+    on_wait: WaitCallback | None = None,
 ) -> CritiqueResult:
+    """Rule-based comments, plus the model's per section; ``on_wait(elapsed_seconds, attempt)`` reports
+    each wait for the model (assistant.llm.deadline)."""
     chosen = load_template(template)
     only = chosen.section(section) if section else None
     comments = critique_rules(text, chosen, only)
@@ -104,10 +112,7 @@ def critique(
             body = text[block.start : block.end]
             values = {"section_heading": block.section.heading, "must_contain": "；".join(block.section.must_contain),
                       "rules": "；".join(block.section.rules), "text": body}  # fmt: skip
-            try:
-                raw = chain.invoke(values)
-            except Exception as exc:
-                raise explain_failure(exc) from exc
+            raw = invoke_within(chain, values, on_wait=on_wait)
             try:
                 found, dropped = parse_llm_comments(raw, body, block.start)
             except AssistantError as exc:

@@ -9,6 +9,7 @@ from assistant.drafting.citations import resolve_citations
 from assistant.drafting.llm_draft import TokenSink, format_passages, stream_chain
 from assistant.errors import AssistantError
 from assistant.llm.client import LLMUnavailable
+from assistant.llm.deadline import WaitCallback
 from assistant.llm.prompts import load_prompt
 
 
@@ -38,6 +39,7 @@ def answer(
     k: int = 5,
     context_chars: int = 12000,
     on_token: TokenSink | None = None,
+    on_wait: WaitCallback | None = None,
 ) -> Answer:
     if not question.strip():
         raise AssistantError("问题为空")
@@ -49,7 +51,7 @@ def answer(
         passages_text, kept = format_passages(passages, max(1000, context_chars - len(question) - 500))
         chain = prompt.chat_prompt() | model
         try:
-            text = stream_chain(chain, {"question": question, "passages": passages_text}, on_token)
+            text = stream_chain(chain, {"question": question, "passages": passages_text}, on_token, on_wait)
         except LLMUnavailable as exc:
             reason = f"{exc}，以下改为列出知识库中最相关的段落。"
         else:

@@ -9,6 +9,7 @@ once, with the checker's messages, for a corrected version.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,8 @@ from assistant.checks.table import FiguresTable
 from assistant.drafting.citations import CitationReport, resolve_citations
 from assistant.drafting.offline import draft_section
 from assistant.drafting.templates import Section, Template
-from assistant.errors import AssistantError
-from assistant.llm.client import LLMUnavailable, explain_failure
+from assistant.llm.client import LLMUnavailable
+from assistant.llm.deadline import WaitCallback, chunk_text, stream_within
 from assistant.llm.prompts import load_prompt
 
 TokenSink = Callable[[str], None]
@@ -65,18 +66,22 @@ def format_passages(passages: list[dict[str, Any]], budget_chars: int) -> tuple[
     return render(kept), [dict(p, n=n) for n, p in enumerate(kept, start=1)]
 
 
-def stream_chain(chain: Any, values: dict[str, str], on_token: TokenSink | None) -> str:
+def stream_chain(
+    chain: Any, values: dict[str, str], on_token: TokenSink | None, on_wait: WaitCallback | None = None
+) -> str:
     """Stream ``chain`` (a prompt piped into a chat model) and return the text.
 
-    An OpenAI-compatible stream that stops without a finish reason was cut off (the connection dropped
+    The call runs under the model's limits (assistant.llm.deadline): the deadline bounds the wait for the
+    first token, retries included, and ``on_wait(elapsed_seconds, attempt)`` reports that wait. An
+    OpenAI-compatible stream that stops without a finish reason was cut off (the connection dropped
     mid-answer): that raises LLMUnavailable, so the caller falls back instead of using half a draft.
     """
     parts = []
     provider = ""
     finished = False
-    try:
-        for chunk in chain.stream(values):
-            text = chunk if isinstance(chunk, str) else str(getattr(chunk, "content", "") or "")
+    with closing(stream_within(chain, values, on_wait=on_wait)) as chunks:
+        for chunk in chunks:
+            text = chunk_text(chunk)
             metadata = getattr(chunk, "response_metadata", None) or {}
             provider = provider or str(metadata.get("model_provider", ""))
             finished = finished or bool(metadata.get("finish_reason"))
@@ -84,10 +89,6 @@ def stream_chain(chain: Any, values: dict[str, str], on_token: TokenSink | None)
                 parts.append(text)
                 if on_token:
                     on_token(text)
-    except AssistantError:
-        raise
-    except Exception as exc:  # openai / httpx errors: explained in Chinese, no secret in the message
-        raise explain_failure(exc) from exc
     if provider == "openai" and not finished:
         raise LLMUnavailable("大模型的回答在中途中断（连接被关闭），不完整的内容已舍弃")
     return "".join(parts).strip()
@@ -104,6 +105,7 @@ def llm_draft(
     instructions: str = "",
     context_chars: int = 12000,
     on_token: TokenSink | None = None,
+    on_wait: WaitCallback | None = None,
 ) -> LLMDraft:
     prompt = load_prompt("draft_section")
     computed = "（本部分没有需要计算的数字）"
@@ -136,7 +138,7 @@ def llm_draft(
         found = check_text(report.text, table)
         return report, found, [f for f in found if f.severity == "error"]
 
-    cited, findings, errors = checked(stream_chain(chain, values, on_token))
+    cited, findings, errors = checked(stream_chain(chain, values, on_token, on_wait))
     if errors:
         notes.append(f"首稿有 {len(errors)} 处数字错误，已请模型按核对结果改正一次。")
         revise = load_prompt("revise_section")
@@ -149,7 +151,7 @@ def llm_draft(
             "instructions": instructions.strip() or "（无）",
         }
         cited, findings, remaining = checked(
-            stream_chain(revise.chat_prompt() | model, revise_values, on_token)
+            stream_chain(revise.chat_prompt() | model, revise_values, on_token, on_wait)
         )
         if remaining:
             notes.append(f"改正后仍有 {len(remaining)} 处数字错误，请人工核对。")

@@ -11,6 +11,7 @@ from assistant.checks.table import FiguresTable
 from assistant.drafting.llm_draft import TokenSink, format_figures, stream_chain
 from assistant.drafting.templates import Section
 from assistant.llm.client import LLMUnavailable
+from assistant.llm.deadline import WaitCallback
 from assistant.llm.prompts import load_prompt
 
 
@@ -30,6 +31,7 @@ def llm_revise(
     findings: list[Finding],
     model: Any,
     on_token: TokenSink | None = None,
+    on_wait: WaitCallback | None = None,
 ) -> Revision:
     """The section rewritten by the model per ``instructions`` and the checker's errors.
 
@@ -49,7 +51,7 @@ def llm_revise(
         "instructions": instructions.strip() or "（无）",
     }
     try:
-        text = stream_chain(prompt.chat_prompt() | model, values, on_token).strip()
+        text = stream_chain(prompt.chat_prompt() | model, values, on_token, on_wait).strip()
     except LLMUnavailable as exc:
         return Revision(current, check_text(current, table), f"{exc}；内容未改动。", changed=False)
     if not text:

@@ -69,8 +69,13 @@ def draft(
     model: Any = None,
     context_chars: int = 12000,
     on_token: Any = None,
+    on_wait: Any = None,
 ) -> DraftResult:
-    """With ``model`` (a LangChain chat model) the LLM drafts; without it, or when it fails, the offline drafter."""
+    """With ``model`` (a LangChain chat model) the LLM drafts; without it, or when it fails, the offline drafter.
+
+    ``on_token(text)`` receives the streamed draft; ``on_wait(elapsed_seconds, attempt)`` reports the wait for
+    the model's first token (assistant.llm.deadline).
+    """
     chosen = load_template(template)
     section = chosen.section(section_name)
     fallback_reason = ""
@@ -81,7 +86,7 @@ def draft(
         passages, warning = reference_passages(kb, section, k=6, any_type=True)
         try:
             result = llm_draft(chosen, section, table, passages, model, year=year, instructions=instructions,
-                               context_chars=context_chars, on_token=on_token)  # fmt: skip
+                               context_chars=context_chars, on_token=on_token, on_wait=on_wait)  # fmt: skip
         except LLMUnavailable as exc:
             fallback_reason = f"{exc}，已改用离线草稿。"
         else:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.llm.client import LLMUnavailable, explain_failure
+from assistant.llm.deadline import WaitCallback, invoke_within
 from assistant.llm.prompts import load_prompt
 from assistant.review.claims import Claim
 from assistant.review.evidence import ORIGIN_LABELS, Citation, Passage
@@ -88,12 +88,16 @@ class LLMJudge:
         "由大模型判断每条表述与检索到的资料是否一致（每条判定都附所引原文）；数字与数据表的核对仍按规则进行。"
     )
 
-    def __init__(self, model: Any, draft_year: int | None = None) -> None:
+    def __init__(
+        self, model: Any, draft_year: int | None = None, on_wait: WaitCallback | None = None
+    ) -> None:
+        """``on_wait(elapsed_seconds, attempt)`` reports each call's wait for the model (assistant.llm.deadline)."""
         from langchain_core.output_parsers import StrOutputParser
 
         self.prompt = load_prompt("judge_claim")
         self.chain = self.prompt.chat_prompt() | model | StrOutputParser()
         self.draft_year = draft_year
+        self.on_wait = on_wait
         self.notices: list[str] = []
         self.unavailable: str = ""
         self.bad_answers = 0  # consecutive answers that were not the schema's JSON
@@ -112,9 +116,8 @@ class LLMJudge:
             "passages": render_passages(passages),
         }
         try:
-            raw = self.chain.invoke(values)
-        except Exception as exc:  # noqa: BLE001 - explained and the offline judge takes over
-            failure = exc if isinstance(exc, LLMUnavailable) else explain_failure(exc)
+            raw = invoke_within(self.chain, values, on_wait=self.on_wait)
+        except AssistantError as failure:  # explained in Chinese; the offline judge takes over
             self.unavailable = str(failure)
             self.notices.append(f"{failure}；其余表述改由离线规则判定。")
             return None

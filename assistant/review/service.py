@@ -15,6 +15,7 @@ from assistant.checks.checker import check_text
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.table import FiguresTable
+from assistant.ingest.limits import ReadLimits
 from assistant.ingest.metadata import describe
 from assistant.review.claims import HONOUR, KIND_LABELS, POLICY, SUPERLATIVE, Claim, extract_claims
 from assistant.review.evidence import DATA, Citation, EvidenceFolder, EvidenceSearch, Passage
@@ -120,8 +121,12 @@ def review(
     kb: KnowledgeBase | None = None,
     model: Any = None,
     draft_name: str = "",
+    on_wait: Any = None,
 ) -> ReviewResult:
-    """Claims of ``text`` judged against the table, the evidence files and the knowledge base."""
+    """Claims of ``text`` judged against the table, the evidence files and the knowledge base.
+
+    ``on_wait(elapsed_seconds, attempt)`` reports each wait for the LLM judge (assistant.llm.deadline).
+    """
     draft = Draft.parse(text)
     claims = extract_claims(text, draft)
     info = describe(text, draft_name or "draft.txt")
@@ -158,7 +163,7 @@ def review(
         if model is not None:
             from assistant.review.llm_judge import LLMJudge
 
-            llm_judge = LLMJudge(model, draft_year)
+            llm_judge = LLMJudge(model, draft_year, on_wait)
         results = []
         for claim in claims:
             facts = facts_of[id(claim)]
@@ -210,13 +215,14 @@ def review(
 
 
 def _open_evidence(paths: list[Path], kb: KnowledgeBase | None) -> EvidenceFolder:
-    embedder, family, cache_dir, max_bytes = None, "bm25-only", None, None
+    embedder, family, cache_dir, max_bytes, limits = None, "bm25-only", None, None, None
     if kb is not None:
         choice = kb.embedder_choice
         embedder, family = choice.embedder, choice.key
         cache_dir = kb.settings.cache_dir
         max_bytes = int(kb.settings.max_file_mb * 1024 * 1024)
-    return EvidenceFolder(paths, embedder, family, max_bytes=max_bytes, cache_dir=cache_dir)
+        limits = ReadLimits.from_settings(kb.settings)
+    return EvidenceFolder(paths, embedder, family, max_bytes=max_bytes, limits=limits, cache_dir=cache_dir)
 
 
 def _table_verdicts(

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.access import Access, owner_of, view_for
 from assistant.chat.modes import AUTO, MODE_LABELS
 from assistant.errors import AssistantError
+from assistant.ingest.limits import ReadLimits
 from assistant.paths import display_name, file_name, inside, new_id
 from assistant.settings import Settings, public_url
 from assistant.ui.identity import (
@@ -61,6 +62,8 @@ class AppServices:
         self.exports = settings.data_dir / "exports"
         self.cookies = SessionCookies(load_secret(settings.data_dir / "session.key"))
         self.login_on = bool(settings.auth_pairs())
+        self.read_limits = ReadLimits.from_settings(settings)
+        self.max_bytes = int(settings.max_file_mb * 1024 * 1024)
         self.admins = frozenset(settings.admin_names())
         self._ingest_lock = threading.Lock()
 
@@ -179,6 +182,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         history.append({"role": "assistant", "content": "处理中……"})
         yield chat_display(history), message, gr.update(), gr.update(), gr.update(visible=False)
         tokens: queue.Queue[str] = queue.Queue()
+        waiting = {"attempt": 0}  # the model call's attempt, as on_wait reports it
         outcome: dict[str, Any] = {}
         evidence_dir = services.evidence_dir(who)
         evidence = [evidence_dir] if evidence_dir.exists() and any(evidence_dir.iterdir()) else None
@@ -186,8 +190,8 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
 
         def work() -> None:
             try:
-                outcome["result"] = respond(message, mode, ws, kb=kb_view, model=services.model,
-                                            evidence=evidence, on_token=tokens.put)  # fmt: skip
+                outcome["result"] = respond(message, mode, ws, kb=kb_view, model=services.model, evidence=evidence,
+                                            on_token=tokens.put, on_wait=lambda _s, a: waiting.update(attempt=a))  # fmt: skip
             except Exception:  # noqa: BLE001 - shown in Chinese in the chat, the message kept
                 log.exception("chat turn failed")
                 outcome["crash"] = "处理时出错，请稍后再试；如果一再出现，请把这条消息和时间告诉管理员。"
@@ -202,7 +206,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
             except queue.Empty:
                 if not streamed and time.monotonic() - shown >= 1:
                     shown = time.monotonic()
-                    history[-1] = {"role": "assistant", "content": f"处理中……已用时 {shown - started:.0f} 秒"}
+                    history[-1] = {"role": "assistant", "content": _waiting(shown - started, waiting["attempt"])}
                     yield chat_display(history), message, gr.update(), gr.update(), gr.update()
                 continue
             if time.monotonic() - shown >= STREAM_REFRESH:
@@ -227,6 +231,12 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
             findings_html += render_claims(result.claims)
         yield (chat_display(history), "", findings_html, render_sources(result.sources),
                gr.update(visible=bool(result.section)))  # fmt: skip
+
+    def _waiting(elapsed: float, attempt: int) -> str:
+        if not attempt:
+            return f"处理中……已用时 {elapsed:.0f} 秒"
+        again = f"（第 {attempt} 次尝试）" if attempt > 1 else ""
+        return f"处理中……等待大模型响应，已用时 {elapsed:.0f} 秒{again}"
 
     def _chat_text(result) -> str:
         head = f"【{result.label}】 {result.notice}".strip()
@@ -271,7 +281,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         if file is None:
             return gr.update(), md_text("请选择 CSV 或 Excel 文件。")
         try:
-            rows = rows_from_file(_temp_path(file))
+            rows = rows_from_file(_temp_path(file), services.read_limits)
         except AssistantError as exc:
             return gr.update(), md_text(f"导入失败：{exc}")
         ws = services.store.load(who.key)
@@ -336,7 +346,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 staged.parent.mkdir(parents=True)
                 try:
                     shutil.copyfile(_temp_path(item), staged)
-                    read_source(staged, name, int(settings.max_file_mb * 1024 * 1024))  # refused before it is placed
+                    read_source(staged, name, services.max_bytes, services.read_limits)  # refused before it is placed
                 except AssistantError as exc:
                     problems.append(str(exc))
                     continue
@@ -453,7 +463,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         if Path(name).suffix not in DRAFT_SUFFIXES:
             return gr.update(), md_text(f"“{name}”的格式不支持（支持 .docx、.txt、.md）。")
         try:
-            text = read_source(_temp_path(file), name, int(settings.max_file_mb * 1024 * 1024)).text
+            text = read_source(_temp_path(file), name, services.max_bytes, services.read_limits).text
         except AssistantError as exc:
             return gr.update(), md_text(f"导入失败：{exc}")
         if len(text) > settings.max_check_chars:
