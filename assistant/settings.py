@@ -93,7 +93,9 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(default=500, description="Pages read from one PDF.")
     max_ocr_pages: int = Field(default=50, description="Pages sent to OCR from one document.")
     llm_deadline: float = Field(
-        default=180.0, description="Seconds one LLM call may take in all, retries included."
+        default=180.0,
+        description="Seconds one LLM call may wait in all, retries included: a non-streamed call for its answer, "
+        "a stream for its first token (then ASSISTANT_REQUEST_TIMEOUT bounds each silence between tokens).",
     )
 
     @property

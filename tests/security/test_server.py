@@ -380,7 +380,7 @@ def test_the_status_line_shows_no_credentials_or_server_paths(login_server: Runn
 
 def test_failed_logins_are_limited(login_server: RunningServer) -> None:
     attacker = login_server.client()
-    codes = [attacker.login("bob", "guess-%d" % n).status_code for n in range(login_server.settings.login_max_failures)]
+    codes = [attacker.login("bob", f"guess-{n}").status_code for n in range(login_server.settings.login_max_failures)]
     assert codes == [400] * login_server.settings.login_max_failures
     locked = attacker.login("bob", "pass-bob")  # even the right password, while the lock lasts
     assert locked.status_code == 429 and "登录失败次数过多" in locked.json()["detail"]
