@@ -641,6 +641,23 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     return demo
 
 
+def _lighten_gradio_per_event_work() -> None:
+    """Two costs Gradio pays on every event, measured with py-spy under 50 sessions (bench/app_load.py):
+
+    - its queue rebuilds a pandas DataFrame of up to 10,000 past events after each event for its monitoring
+      summary (GRADIO_ANALYTICS_CACHE_FREQUENCY=1): the cost grows with the number of events served, so a
+      long-running server slows down. Every 500 events is plenty for a summary nobody here reads.
+    - it tries ``import matplotlib`` twice per event to switch plot backends; with matplotlib not installed
+      each try searches sys.path on disk. Marking the module absent makes the failed import immediate.
+    """
+    import importlib.util
+    import sys
+
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
+    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # "import matplotlib" -> ImportError
+
+
 def start(
     settings: Settings,
     *,
@@ -663,6 +680,7 @@ def start(
     # Gradio's own copies of uploads and downloads stay under the data dir too (the first app of a process
     # decides: the variable is read by Gradio in many places)
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "tmp").resolve()))
+    _lighten_gradio_per_event_work()
     demo = build_app(settings, kb=kb, model=model)
     services: AppServices = demo.services
     auth = settings.auth_pairs() or None
