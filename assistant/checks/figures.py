@@ -17,9 +17,10 @@ _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
 _NUMBER = re.compile(rf"(?P<pct>百分之)?(?:(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE}))")
 _APPROX_BEFORE = ("大约", "将近", "接近", "超过", "不足", "不到", "约", "近", "超", "逾")
+_APPROX_BEFORE_LAST = {word[-1] for word in _APPROX_BEFORE}
 _APPROX_INSIDE = ("余", "多")
 _APPROX_AFTER = ("以上", "以下", "以内", "左右", "上下", "开外")
-_SECTION_NUMBER = re.compile(r"^\s*[（(]?\s*$")
+_SECTION_NUMBER_END = (".", "．", "、", "）", ")")
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,20 @@ class Figure:
 
 
 def _is_section_number(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
-    after = text[end : end + 1]
-    return bool(_SECTION_NUMBER.match(before)) and after in (".", "．", "、", "）", ")")
+    """A number alone at the start of its line (blanks and one opening bracket before it), then 、 . or ）."""
+    if text[end : end + 1] not in _SECTION_NUMBER_END:
+        return False
+    pos = _blanks_before(text, start)
+    if pos > 0 and text[pos - 1] in "（(":
+        pos = _blanks_before(text, pos - 1)
+    return pos == 0 or text[pos - 1] == "\n"
+
+
+def _blanks_before(text: str, pos: int) -> int:
+    """Start of the run of blanks (not line breaks) that ends at ``pos``."""
+    while pos > 0 and text[pos - 1] != "\n" and text[pos - 1].isspace():
+        pos -= 1
+    return pos
 
 
 def _in_document_number(text: str, start: int, end: int) -> bool:
@@ -77,6 +88,8 @@ def _in_document_number(text: str, start: int, end: int) -> bool:
 
 
 def _approx_before(text: str, start: int) -> str:
+    if text[start - 1 : start] not in _APPROX_BEFORE_LAST:
+        return ""
     for word in _APPROX_BEFORE:
         if text.endswith(word, max(0, start - len(word)), start):
             return word
@@ -97,7 +110,10 @@ def extract_figures(text: str) -> list[Figure]:
                 continue
             value, decimals = Decimal(parsed), 0
         else:
-            value, decimals = parse_arabic(match.group("arabic"))
+            arabic = parse_arabic(match.group("arabic"))
+            if arabic is None:
+                continue  # too many digits to be an amount
+            value, decimals = arabic
         if text[start - 1 : start] == "第" or (start > 0 and text[start - 1].isdigit()):
             continue
         if match.group("pct"):

@@ -4,13 +4,15 @@ and "增加 D" against "增长 g%"."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
 from assistant.checks.document import Draft
 from assistant.checks.figures import Figure
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import find_name
-from assistant.checks.table import FiguresTable
+from assistant.checks.table import FiguresTable, Row
 
 _CHANGE = re.compile(
     r"(?:同比|较上年|比上年|较去年|比去年|较上一年|比上一年|与上年相比|较\d{4}年|比\d{4}年)?[^，,；;]{0,6}?"
@@ -20,33 +22,55 @@ _PRIOR = re.compile(r"上年|去年|上一年|前一年|上年度")
 _DOWN = ("下降", "减少", "降低", "回落")
 
 
+@dataclass(frozen=True)
+class _Before:
+    """Figures of one sentence a change can be measured from, in order: exact amounts outside parentheses,
+    split into changes themselves, prior-year values and current values; and every change by dimension."""
+
+    current: list[int]
+    prior: list[int]
+    changes_by_dimension: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, draft: Draft, sentence: int) -> _Before:
+        current, prior = [], []
+        changes_by_dimension: dict[str, list[int]] = {}
+        for j in draft.figures_in(sentence):
+            figure = draft.figures[j]
+            is_change = bool(draft.search(_CHANGE, j))
+            if is_change:
+                changes_by_dimension.setdefault(figure.dimension, []).append(j)
+            if figure.is_percent or not figure.exact or draft.in_parentheses(j) or is_change:
+                continue
+            (prior if draft.search(_PRIOR, j) else current).append(j)
+        return cls(current, prior, changes_by_dimension)
+
+
+def _last_before(indexes: list[int], i: int) -> int | None:
+    k = bisect_left(indexes, i)
+    return indexes[k - 1] if k else None
+
+
 def _current_and_prior(
-    draft: Draft, i: int, table: FiguresTable | None
+    draft: Draft, i: int, table: FiguresTable | None, table_rows: dict[int, Row | None]
 ) -> tuple[int | None, Interval | None, str, Span | None]:
     """(current figure, prior amount, prior as printed, prior span) for the change figure ``i``."""
     sentence = draft.sentence_of[i]
-    before = [
-        j
-        for j in draft.figures_in(sentence)
-        if j < i and not draft.figures[j].is_percent and draft.figures[j].exact
-    ]
-    before = [j for j in before if not draft.in_parentheses(j)]
-    if not before:
+    before = draft.memo(_Before.of, sentence)
+    current_index = _last_before(before.current, i)
+    if current_index is None:
         return None, None, "", None
-    changes = [j for j in before if _CHANGE.search(draft.prefix(j))]
-    prior = [j for j in before if _PRIOR.search(draft.prefix(j)) and j not in changes]
-    current = [j for j in before if j not in prior and j not in changes]
-    if not current:
-        return None, None, "", None
-    current_index = current[-1]
     cur = draft.figures[current_index]
-    if prior:
-        p = draft.figures[prior[-1]]
+    prior_index = _last_before(before.prior, i)
+    if prior_index is not None:
+        p = draft.figures[prior_index]
         if p.dimension == cur.dimension:
             return current_index, Interval.of(p), p.text, Span(p.start, p.end, p.text)
     if table is not None:
-        found = find_name(draft.prefix(current_index), table.names())
-        row = table.rows[found[0]] if found else None
+        if current_index not in table_rows:  # many changes can follow one current value
+            found = find_name(draft.prefix(current_index), table.names())
+            table_rows[current_index] = table.rows[found[0]] if found else None
+        row = table_rows[current_index]
         if row is not None and row.prior_year is not None and row.dimension == cur.dimension:
             return (
                 current_index,
@@ -59,24 +83,30 @@ def _current_and_prior(
 
 def check_growth(draft: Draft, table: FiguresTable | None) -> list[Finding]:
     findings: list[Finding] = []
+    table_rows: dict[int, Row | None] = {}  # current figure -> its table row
     for i, figure in enumerate(draft.figures):
         if not figure.exact:
             continue
-        match = _CHANGE.search(draft.prefix(i))
+        match = draft.search(_CHANGE, i)
         if not match:
             continue
         down = match.group("dir").startswith(_DOWN)
         if figure.is_percent:
-            findings.extend(_check_rate_of_change(draft, i, figure, down, table))
+            findings.extend(_check_rate_of_change(draft, i, figure, down, table, table_rows))
         elif figure.is_money or figure.is_count:
-            findings.extend(_check_amount_of_change(draft, i, figure, down, table))
+            findings.extend(_check_amount_of_change(draft, i, figure, down, table, table_rows))
     return findings
 
 
 def _check_amount_of_change(
-    draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None
+    draft: Draft,
+    i: int,
+    figure: Figure,
+    down: bool,
+    table: FiguresTable | None,
+    table_rows: dict[int, Row | None],
 ) -> list[Finding]:
-    current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table)
+    current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table, table_rows)
     if current_index is None or prior is None:
         return []
     cur = draft.figures[current_index]
@@ -114,21 +144,28 @@ def _finding(
 
 
 def _check_rate_of_change(
-    draft: Draft, i: int, figure: Figure, down: bool, table: FiguresTable | None
+    draft: Draft,
+    i: int,
+    figure: Figure,
+    down: bool,
+    table: FiguresTable | None,
+    table_rows: dict[int, Row | None],
 ) -> list[Finding]:
-    current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table)
+    current_index, prior, prior_text, prior_span = _current_and_prior(draft, i, table, table_rows)
     if current_index is None:
         return []
     cur = draft.figures[current_index]
     sentence = draft.sentence_of[i]
     # an amount of change stated beside the rate: "增加 D，增长 g%"
-    delta = [j for j in draft.figures_in(sentence) if current_index < j < i and draft.figures[j].dimension == cur.dimension
-             and _CHANGE.search(draft.prefix(j))]  # fmt: skip
+    changes = draft.memo(_Before.of, sentence).changes_by_dimension
+    delta = _last_before(changes.get(cur.dimension, []), i)
+    if delta is not None and delta <= current_index:
+        delta = None
     printed = Interval.of(figure)
     signed = Interval(-printed.hi, -printed.lo) if down else printed
-    if prior is None and delta:
-        d = draft.figures[delta[-1]]
-        d_down = _CHANGE.search(draft.prefix(delta[-1])).group("dir").startswith(_DOWN)  # type: ignore[union-attr]
+    if prior is None and delta is not None:
+        d = draft.figures[delta]
+        d_down = draft.search(_CHANGE, delta).group("dir").startswith(_DOWN)  # type: ignore[union-attr]
         change = Interval(-Interval.of(d).hi, -Interval.of(d).lo) if d_down else Interval.of(d)
         prior = Interval.of(cur) - change
         prior_text = f"（{cur.text} {'+' if d_down else '−'} {d.text}）"

@@ -1,72 +1,163 @@
-"""Counts followed by the list they count: "N 个，即 / 分别为 / 包括 a、b、c"."""
+"""Counts followed by the list they count: "N 个，即 / 分别为 / 包括 a、b、c".
+
+A list runs from its trigger word to the end of the sentence. A sentence can hold many trigger words, so
+what each one needs (the counts of its clause, whether a comma or a figure follows, how many items follow)
+is looked up in indexes of the sentence instead of being read off the rest of the sentence each time.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 
 _TRIGGER = re.compile(r"(?:分别为|分别是|即|包括|包含|依次为)[：:]?")
 _ITEM_SPLIT = re.compile(r"[、；;]")
-_CLAUSE_SPLIT = "，,；;。"
+_CLAUSE_SPLIT = re.compile(r"[，,；;。]")
+_COMMA = re.compile(r"[，,]")
+_LIST_END = "。！？!?\n "  # stripped from the end of a list before its blanks
 
 
 def check_lists(draft: Draft) -> list[Finding]:
     findings: list[Finding] = []
+    # counts already found wrong: a later trigger after them would only repeat the finding
+    reported: set[tuple[int, int]] = set()
+    counts_of: dict[tuple[int, int], _Counts | None] = {}  # figure index range of a clause -> its counts
     text = draft.text
     for sentence_index, sentence in enumerate(draft.sentences):
+        tail: _Tail | None = None
         for trigger in _TRIGGER.finditer(text, sentence.start, sentence.end):
-            counts = _counts_before(draft, sentence_index, trigger.start())
-            if not counts:
+            after = (trigger.end(), sentence.end)
+            if _has_figure(draft, *after) or _has(draft, _COMMA, *after):
+                continue  # a list of names runs to the sentence's end with no figure and no comma in it
+            counts = _counts_before(draft, sentence_index, trigger.start(), counts_of)
+            if counts is None or counts.span in reported:
                 continue
-            items_text = text[trigger.end() : sentence.end].rstrip("。！？!?\n ").strip()
-            if not items_text or "等" in items_text[-4:] or re.search(r"[，,]", items_text):
+            tail = tail or _Tail.of(draft, sentence_index)
+            start, end = tail.items_text(trigger.end())
+            if start >= end or "等" in text[max(start, end - 4) : end]:
                 continue
-            items = [item.strip() for item in _ITEM_SPLIT.split(items_text) if item.strip()]
-            if len(items) < 2 or _has_figure(draft, trigger.end(), sentence.end):
+            item_count = tail.item_count(start, end)
+            if item_count < 2 or item_count == counts.total:
                 continue
-            expected = sum(int(draft.figures[i].value) for i in counts)
-            if len(items) == expected:
-                continue
-            first, last = draft.figures[counts[0]], draft.figures[counts[-1]]
-            stated = " + ".join(draft.figures[i].text for i in counts)
-            findings.append(
-                Finding(
-                    kind="count",
-                    severity="error",
-                    start=first.start,
-                    end=last.end,
-                    text=text[first.start : last.end],
-                    message=f"文中称{stated}{'（共 ' + str(expected) + ' 个）' if len(counts) > 1 else ''}，但随后列出了 {len(items)} 项：{'、'.join(items)}。",
-                    expected=f"{len(items)}",
-                    found=f"{expected}",
-                    related=[Span(trigger.end(), trigger.end() + len(items_text), items_text)],
-                )
-            )
+            reported.add(counts.span)
+            findings.append(_finding(draft, counts, text[start:end], trigger.end()))
     return findings
+
+
+def _finding(draft: Draft, counts: _Counts, items_text: str, list_start: int) -> Finding:
+    text = draft.text
+    items = [item.strip() for item in _ITEM_SPLIT.split(items_text) if item.strip()]
+    first, last = draft.figures[counts.indexes[0]], draft.figures[counts.indexes[-1]]
+    stated = " + ".join(draft.figures[i].text for i in counts.indexes)
+    expected = counts.total
+    return Finding(
+        kind="count",
+        severity="error",
+        start=first.start,
+        end=last.end,
+        text=text[first.start : last.end],
+        message=f"文中称{stated}{'（共 ' + str(expected) + ' 个）' if len(counts.indexes) > 1 else ''}，但随后列出了 {len(items)} 项：{'、'.join(items)}。",
+        expected=f"{len(items)}",
+        found=f"{expected}",
+        related=[Span(list_start, list_start + len(items_text), items_text)],
+    )
+
+
+def _has(draft: Draft, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """Whether ``pattern`` matches (a single character) in ``text[start:end]``."""
+    positions = draft.positions(pattern)
+    k = bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
 
 
 def _has_figure(draft: Draft, start: int, end: int) -> bool:
     """A list holding figures ("分别为：A 12 家、B 9 家") is a breakdown, not a list of names."""
-    return any(start <= f.start < end for f in draft.figures)
+    k = bisect_left(draft.starts, start)
+    return k < len(draft.starts) and draft.starts[k] < end
 
 
-def _counts_before(draft: Draft, sentence: int, position: int) -> list[int]:
+@dataclass(frozen=True)
+class _Counts:
+    indexes: list[int]  # the count figures, in order
+    total: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.indexes[0], self.indexes[-1]
+
+
+def _counts_before(
+    draft: Draft, sentence: int, position: int, counts_of: dict[tuple[int, int], _Counts | None]
+) -> _Counts | None:
     """Exact counts in the clause right before ``position`` (joined by 、), outside parentheses."""
     text = draft.text
     clause_end = position
     while clause_end > 0 and text[clause_end - 1] in "，,：: ":
         clause_end -= 1
-    clause_start = clause_end
-    while clause_start > draft.sentences[sentence].start and text[clause_start - 1] not in _CLAUSE_SPLIT:
-        clause_start -= 1
-    chosen = [
-        i for i in draft.figures_in(sentence)
-        if clause_start <= draft.figures[i].start < clause_end and draft.figures[i].is_count and not draft.in_parentheses(i)
-    ]  # fmt: skip
+    floor = draft.sentences[sentence].start
+    splits = draft.positions(_CLAUSE_SPLIT)
+    k = bisect_left(splits, clause_end) - 1
+    clause_start = splits[k] + 1 if k >= 0 and splits[k] >= floor else floor
+    figures = (draft.first_figure_from(clause_start, sentence), draft.first_figure_from(clause_end, sentence))
+    if figures not in counts_of:
+        counts_of[figures] = _counts_in(draft, range(*figures))
+    return counts_of[figures]
+
+
+def _counts_in(draft: Draft, indexes: range) -> _Counts | None:
+    chosen = [i for i in indexes if draft.figures[i].is_count and not draft.in_parentheses(i)]
     if not chosen or any(not draft.figures[i].exact for i in chosen):
-        return []
+        return None
     if len({draft.figures[i].unit for i in chosen}) != 1:
-        return []
-    return chosen
+        return None
+    return _Counts(chosen, sum(int(draft.figures[i].value) for i in chosen))
+
+
+@dataclass(frozen=True)
+class _Tail:
+    """The end of a sentence as lists read it: a list runs from its trigger to the sentence's end, stripped;
+    its items are split at 、；; and blank items do not count."""
+
+    text: str
+    end: int  # the sentence's end, stripped: the same for every list in the sentence
+    separators: list[int]  # positions of 、；; in the sentence before ``end``
+    filled_before: list[int]  # [k]: how many gaps between separators 0 … k hold more than blanks
+
+    @classmethod
+    def of(cls, draft: Draft, sentence: int) -> _Tail:
+        text = draft.text
+        span = draft.sentences[sentence]
+        end = span.end
+        while end > span.start and text[end - 1] in _LIST_END:
+            end -= 1
+        while end > span.start and text[end - 1].isspace():
+            end -= 1
+        positions = draft.positions(_ITEM_SPLIT)
+        separators = positions[bisect_left(positions, span.start) : bisect_left(positions, end)]
+        filled_before = [0]
+        for left, right in zip(separators, separators[1:], strict=False):
+            filled_before.append(filled_before[-1] + bool(text[left + 1 : right].strip()))
+        return cls(text, end, separators, filled_before)
+
+    def items_text(self, list_start: int) -> tuple[int, int]:
+        """Span of ``text[list_start:sentence end].rstrip(_LIST_END).strip()``."""
+        end = max(list_start, self.end)
+        start = list_start
+        while start < end and self.text[start].isspace():
+            start += 1
+        return start, end
+
+    def item_count(self, start: int, end: int) -> int:
+        """How many items ``items_text`` at ``start:end`` splits into; both ends are not blank."""
+        first = bisect_left(self.separators, start)
+        after_last = bisect_left(self.separators, end)
+        if first == after_last:
+            return 1
+        leading = start < self.separators[first]  # the text before the first separator
+        between = self.filled_before[after_last - 1] - self.filled_before[first]
+        trailing = self.separators[after_last - 1] + 1 < end  # and after the last
+        return leading + between + trailing

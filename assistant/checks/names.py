@@ -9,13 +9,13 @@ from importlib import resources
 
 import yaml
 
-_DROP = re.compile(r"[\s“”‘’\"'「」『』《》]")
+IGNORED_IN_NAMES = re.compile(r"[\s“”‘’\"'「」『』《》]")  # one character at a time
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 def normalize(name: str) -> str:
     """Quotes and spaces removed, half-width brackets made full-width."""
-    return _DROP.sub("", name).translate(_BRACKETS)
+    return IGNORED_IN_NAMES.sub("", name).translate(_BRACKETS)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 CN_DIGIT = {
@@ -23,19 +23,34 @@ CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
 SCALE_WORDS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
 
+# The longest numbers read as figures. No amount in a report has more than 18 digits before the decimal point
+# (10^18 元 is far beyond any budget) or more than 12 after it; a longer run of digits is an identifier, a
+# garbled cell or an attack, not a quantity, and is not read at all. Within these bounds a figure times the
+# largest scale (亿 × 亿元) stays far inside the decimal context's exponent range, so nothing computed from
+# figures overflows.
+MAX_INTEGER_DIGITS = 18
+MAX_DECIMAL_DIGITS = 12
+# Chinese numerals in reports run to a dozen characters (一千二百三十四万五千六百七十八 has 15); a longer run of
+# numeral characters is not one number.
+MAX_CHINESE_NUMERAL_LENGTH = 32
 
-def parse_arabic(text: str) -> tuple[Decimal, int]:
-    """Value and number of printed decimals of ``1,234.56`` / ``１２３４．５６`` / ``12717584.6``."""
+
+def parse_arabic(text: str) -> tuple[Decimal, int] | None:
+    """Value and number of printed decimals of ``1,234.56`` / ``１２３４．５６`` / ``12717584.6``; None when it
+    has more digits than ``MAX_INTEGER_DIGITS`` / ``MAX_DECIMAL_DIGITS`` allow."""
     cleaned = text.translate(FULL_WIDTH).replace(",", "")  # FULL_WIDTH maps ， to , first
-    value = Decimal(cleaned)
-    decimals = len(cleaned.split(".")[1]) if "." in cleaned else 0
-    return value, decimals
+    whole, _, fraction = cleaned.partition(".")
+    if len(whole) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_DIGITS:
+        return None
+    return Decimal(cleaned), len(fraction)
 
 
 def parse_chinese(text: str) -> int | None:
     """Value of a Chinese numeral such as 三十六, 两千, 一百零五, 一万二千; None if it is not one."""
-    if not text or any(
-        ch not in CN_DIGIT and ch not in CN_SMALL_UNIT and ch not in CN_BIG_UNIT for ch in text
+    if (
+        not text
+        or len(text) > MAX_CHINESE_NUMERAL_LENGTH
+        or any(ch not in CN_DIGIT and ch not in CN_SMALL_UNIT and ch not in CN_BIG_UNIT for ch in text)
     ):
         return None
     total = 0
@@ -65,7 +80,12 @@ def half_unit(decimals: int, scale: Decimal = Decimal(1)) -> Decimal:
 def format_decimal(value: Decimal | float, places: int | None = None) -> str:
     """A number for a Chinese message: no exponent, no trailing zeros unless ``places`` asks for them."""
     number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if not number.is_finite():
+        return str(number)
     if places is not None:
-        return f"{number.quantize(Decimal(10) ** -places):f}"
+        with localcontext() as ctx:
+            # quantize refuses a result longer than the precision; give it room (the digits are the same)
+            ctx.prec = max(ctx.prec, number.adjusted() + places + 2)
+            return f"{number.quantize(Decimal(10) ** -places):f}"
     text = f"{number.normalize():f}"
     return text

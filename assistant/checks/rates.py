@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
 from assistant.checks.document import Draft
@@ -33,27 +34,34 @@ def _roles(draft: Draft, a: int, b: int) -> tuple[int, int]:
     return b, a  # "共收集 407 件，已解决 404 件" : the later figure is the part
 
 
+def _operands(draft: Draft, sentence: int) -> list[int]:
+    """Figures of the sentence a rate can be computed from, in order: not percents, outside parentheses,
+    not of another year and not a change."""
+    return [
+        j for j in draft.figures_in(sentence)
+        if not draft.figures[j].is_percent and not draft.in_parentheses(j)
+        and not draft.search(_OTHER_YEAR_OR_CHANGE, j)
+    ]  # fmt: skip
+
+
 def check_rates(draft: Draft) -> list[Finding]:
     findings = []
     for i, figure in enumerate(draft.figures):
         if not figure.is_percent or not figure.exact:
             continue
-        match = _RATE.search(draft.prefix(i))
+        match = draft.search(_RATE, i)
         if not match or _NOT_A_RATE.search(match.group("name")):
             continue
         sentence = draft.sentence_of[i]
-        before = [
-            j for j in draft.figures_in(sentence)
-            if j < i and not draft.figures[j].is_percent and not draft.in_parentheses(j)
-            and not _OTHER_YEAR_OR_CHANGE.search(draft.prefix(j))
-        ]  # fmt: skip
-        if len(before) < 2:
+        operands = draft.memo(_operands, sentence)
+        k = bisect_left(operands, i)
+        if k < 2:
             continue
-        a, b = before[-2], before[-1]
+        a, b = operands[k - 2], operands[k - 1]
         fa, fb = draft.figures[a], draft.figures[b]
         if fa.dimension != fb.dimension or not (fa.exact and fb.exact):
             continue
-        numerator, denominator = _roles(draft, a, b)
+        numerator, denominator = draft.memo(_roles, a, b)  # many rates can follow one pair
         fn, fd = draft.figures[numerator], draft.figures[denominator]
         computed = divide(Interval.of(fn), Interval.of(fd))
         if computed is None or computed.overlaps(Interval.of(figure)):

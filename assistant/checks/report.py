@@ -16,14 +16,15 @@ KIND_LABEL = {
 
 
 def sentence_with_mark(draft: Draft, finding: Finding) -> str:
-    for sentence in draft.sentences:
-        if sentence.start <= finding.start < sentence.end:
-            end = max(sentence.end, finding.end)
-            before = draft.text[sentence.start : finding.start]
-            inside = draft.text[finding.start : finding.end]
-            after = draft.text[finding.end : end]
-            return f"{before}【{inside}】{after}".strip()
-    return finding.text
+    index = draft.sentence_at(finding.start)
+    if index is None:
+        return finding.text
+    sentence = draft.sentences[index]
+    end = max(sentence.end, finding.end)
+    before = draft.text[sentence.start : finding.start]
+    inside = draft.text[finding.start : finding.end]
+    after = draft.text[finding.end : end]
+    return f"{before}【{inside}】{after}".strip()
 
 
 def render_text(text: str, findings: list[Finding], source: str = "") -> str:

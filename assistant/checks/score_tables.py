@@ -13,8 +13,9 @@ from decimal import Decimal, InvalidOperation
 from assistant.checks.findings import Finding, Span
 from assistant.checks.numbers import FULL_WIDTH, half_unit
 
-_NUMBER = re.compile(r"^\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?:分)?\s*$")
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}")
+# (blanks are matched by one \s* each, never by two in a row: "5" and a long run of blanks is read in one pass)
+_NUMBER = re.compile(r"^\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?:分\s*)?$")
+_SEPARATOR = re.compile(r"^\s*(?:\|\s*)?:?-{2,}")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from assistant.checks.arithmetic import Interval, shared_unit_text
 from assistant.checks.document import Draft
@@ -14,16 +15,25 @@ _CHANGE = re.compile(r"(?:增长|增加|减少|下降|降低|提高|上升)了?$
 _SCORE_TOTAL = re.compile(r"(?:总分|总得分|得分|合计|总计)")
 
 
+def _whole_candidates(draft: Draft, sentence: int) -> tuple[list[int], list[int]]:
+    """Figures of the sentence that can be a whole (exact, outside parentheses, not a percent, not a change),
+    in order, with their starts."""
+    candidates = [
+        i for i in draft.figures_in(sentence)
+        if draft.figures[i].exact and not draft.in_parentheses(i) and not draft.figures[i].is_percent
+        and not draft.search(_CHANGE, i)
+    ]  # fmt: skip
+    return candidates, [draft.figures[i].start for i in candidates]
+
+
 def _whole_before(draft: Draft, sentence: int, position: int) -> int | None:
     """The last exact figure before ``position`` in the sentence, outside parentheses."""
-    candidates = [
-        i for i in draft.figures_in(sentence) if draft.figures[i].end <= position and draft.figures[i].exact
-    ]
-    candidates = [
-        i for i in candidates
-        if not draft.in_parentheses(i) and not draft.figures[i].is_percent and not _CHANGE.search(draft.prefix(i))
-    ]  # fmt: skip
-    return candidates[-1] if candidates else None
+    candidates, starts = draft.memo(_whole_candidates, sentence)
+    # a figure ending by ``position`` starts before it; of those only the last few can still run past it
+    for k in range(bisect_left(starts, position) - 1, -1, -1):
+        if draft.figures[candidates[k]].end <= position:
+            return candidates[k]
+    return None
 
 
 def check_wholes_and_parts(draft: Draft) -> list[Finding]:
@@ -32,21 +42,23 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
     for sentence_index, sentence in enumerate(draft.sentences):
         text = draft.text
         marks = [m for m in _AMONG.finditer(text, sentence.start, sentence.end)]
+        wholes = [_whole_before(draft, sentence_index, mark.start()) for mark in marks]
         for n, mark in enumerate(marks):
-            whole_index = _whole_before(draft, sentence_index, mark.start())
+            whole_index = wholes[n]
             if whole_index is None:
                 continue
             whole = draft.figures[whole_index]
             limit = marks[n + 1].start() if n + 1 < len(marks) else sentence.end
-            in_scope = [
-                i for i in draft.figures_in(sentence_index) if mark.end() <= draft.figures[i].start < limit
-            ]
-            if n + 1 < len(marks):  # the next 其中's whole is not a part of this one
-                next_whole = _whole_before(draft, sentence_index, marks[n + 1].start())
-                in_scope = [i for i in in_scope if i != next_whole]
+            in_scope = range(
+                draft.first_figure_from(mark.end(), sentence_index),
+                draft.first_figure_from(limit, sentence_index),
+            )
+            # the next 其中's whole is not a part of this one
+            next_whole = wholes[n + 1] if n + 1 < len(marks) else None
             parts = [
                 i for i in in_scope
-                if draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i) and draft.subject(i)
+                if i != next_whole and draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i)
+                and draft.subject(i)
             ]  # fmt: skip
             if not parts:
                 continue
@@ -92,16 +104,23 @@ def _component(name: str, members: tuple[str, ...], vocab) -> str | None:
     return None
 
 
+def _whole_reading(draft: Draft, whole_index: int) -> tuple[tuple[str, ...], bool]:
+    """The decomposition the whole's subject names and whether it names a score total (read once per whole:
+    many 其中 can follow one whole)."""
+    vocab = vocabulary()
+    subject = draft.subject(whole_index)
+    decomposition = vocab.decompositions.get(_match_decomposition(vocab.canonical(subject), vocab) or "", ())
+    return decomposition, bool(_SCORE_TOTAL.search(subject))
+
+
 def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[Finding]:
     whole = draft.figures[whole_index]
     whole_subject = draft.subject(whole_index)
-    decomposition = vocab.decompositions.get(
-        _match_decomposition(vocab.canonical(whole_subject), vocab) or "", ()
-    )
+    decomposition, score_total = draft.memo(_whole_reading, whole_index)
     components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
     complete = bool(decomposition) and None not in components and set(components) == set(decomposition)
     complete = complete and len(components) == len(decomposition)
-    if whole.dimension == "score" and _SCORE_TOTAL.search(whole_subject):
+    if whole.dimension == "score" and score_total:
         complete = True
     total = Interval.exact(whole.value * 0)
     for i in parts:

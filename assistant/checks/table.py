@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.checks.names import vocabulary
-from assistant.checks.numbers import FULL_WIDTH
+from assistant.checks.numbers import FULL_WIDTH, MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS
 from assistant.checks.units import unit_table
 from assistant.errors import InputFileError
 
@@ -28,10 +28,9 @@ COLUMNS = {
     "prior_year": ("prior_year", "上年数", "上年", "上年值", "上年决算数"),
 }
 
-# The numbers a table may hold, in base units (元, %, …): each is exact in Decimal's default 28-digit
-# context, and nothing computed from a few of them leaves its exponent range (1E+999999999 did).
-MAX_INTEGER_DIGITS = 18
-MAX_DECIMALS = 12
+# The numbers a table may hold, in base units (元, %, …): the bounds figures in text have, and at most
+# 28 significant digits, so each is exact in Decimal's default context and nothing computed from a few of
+# them leaves its exponent range (1E+999999999 did).
 MAX_DIGITS = 28
 _MAX_NUMBER_CHARS = 64
 _FLOAT_DIGITS = 15  # what a spreadsheet keeps of a number; 409.40000000000003 is 409.4
@@ -108,7 +107,7 @@ def _in_range(value: Decimal, factor: Decimal) -> bool:
     if not isinstance(exponent, int):
         return False
     integer_digits = max(len(digits) + exponent, 0) if scaled else 0
-    return integer_digits <= MAX_INTEGER_DIGITS and -exponent <= MAX_DECIMALS and len(digits) <= MAX_DIGITS
+    return integer_digits <= MAX_INTEGER_DIGITS and -exponent <= MAX_DECIMAL_DIGITS and len(digits) <= MAX_DIGITS
 
 
 def _number(raw: Any, shown: str, line: int, column: str, factor: Decimal = Decimal(1)) -> Decimal | None:
@@ -122,7 +121,7 @@ def _number(raw: Any, shown: str, line: int, column: str, factor: Decimal = Deci
     out_of_range = InputFileError(
         shown,
         f"第 {line} 行“{column}”列的“{quoted}”超出可处理的范围（按元等基本单位计，整数部分最多 "
-        f"{MAX_INTEGER_DIGITS} 位、小数最多 {MAX_DECIMALS} 位、有效数字最多 {MAX_DIGITS} 位）",
+        f"{MAX_INTEGER_DIGITS} 位、小数最多 {MAX_DECIMAL_DIGITS} 位、有效数字最多 {MAX_DIGITS} 位）",
     )
     if len(text) > _MAX_NUMBER_CHARS:
         raise out_of_range

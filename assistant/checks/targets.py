@@ -56,12 +56,15 @@ def _from_text(draft: Draft, sentence: int) -> tuple[Figure, Figure, str] | None
     indexes = [
         i for i in draft.figures_in(sentence) if draft.figures[i].exact and not draft.in_parentheses(i)
     ]
-    targets = [i for i in indexes if _TARGET_SUBJECT.search(draft.prefix(i))]
-    actuals = [i for i in indexes if i not in targets and _ACTUAL_SUBJECT.search(draft.prefix(i))]
+    targets = [i for i in indexes if draft.search(_TARGET_SUBJECT, i)]
+    first_actual: dict[str, int] = {}  # dimension -> first actual of that dimension
+    for i in indexes:
+        if not draft.search(_TARGET_SUBJECT, i) and draft.search(_ACTUAL_SUBJECT, i):
+            first_actual.setdefault(draft.figures[i].dimension, i)
     for t in targets:
-        for a in actuals:
-            if draft.figures[t].dimension == draft.figures[a].dimension:
-                return draft.figures[t], draft.figures[a], draft.subject(t)
+        a = first_actual.get(draft.figures[t].dimension)
+        if a is not None:
+            return draft.figures[t], draft.figures[a], draft.subject(t)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -25,9 +25,16 @@ class Unit:
 class UnitTable:
     units: dict[str, Unit]
     ordered: tuple[str, ...]  # longest first, for matching the text after a number
+    _by_first: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_first: dict[str, tuple[str, ...]] = {}
+        for word in self.ordered:
+            by_first[word[:1]] = (*by_first.get(word[:1], ()), word)
+        object.__setattr__(self, "_by_first", by_first)  # ``ordered`` grouped by first character, order kept
 
     def match(self, text: str, pos: int) -> Unit | None:
-        for word in self.ordered:
+        for word in self._by_first.get(text[pos : pos + 1], ()):
             if text.startswith(word, pos):
                 return self.units[word]
         return None
