@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 CN_DIGIT = {
@@ -75,6 +75,13 @@ def parse_chinese(text: str) -> int | None:
 def half_unit(decimals: int, scale: Decimal = Decimal(1)) -> Decimal:
     """Half a unit of the last printed digit, in base units: the rounding a printed figure allows."""
     return Decimal(5) * Decimal(10) ** (-(decimals + 1)) * scale
+
+
+def round_half_up(number: Decimal, places: int = 2) -> Decimal:
+    """``number`` rounded half up to ``places`` decimals, with the precision it needs (never InvalidOperation)."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, number.adjusted() + places + 2)
+        return number.quantize(Decimal(10) ** -places, rounding=ROUND_HALF_UP)
 
 
 def format_decimal(value: Decimal | float, places: int | None = None) -> str:

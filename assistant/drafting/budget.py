@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from assistant.checks.numbers import round_half_up
 from assistant.checks.table import FiguresTable, Row
 from assistant.checks.units import unit_table
 from assistant.errors import AssistantError
 
 FUND_ROWS = ("政府性基金预算支出", "国有资本经营预算支出", "社会保险基金预算支出")
 THREE_PUBLIC_ITEMS = ("公务接待费", "公务用车购置及运行费", "因公出国（境）费")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,11 @@ class Budget:
 
     def money(self, amount: Decimal) -> str:
         """An amount in the table's unit with two decimals: 5119613.47元, 511.96万元."""
-        return f"{(amount / self.factor).quantize(CENT, rounding=ROUND_HALF_UP):f}{self.unit}"
+        return f"{round_half_up(amount / self.factor):f}{self.unit}"
 
 
 def share(part: Decimal, whole: Decimal) -> str:
-    return f"{(part / whole * 100).quantize(CENT, rounding=ROUND_HALF_UP):f}%"
+    return f"{round_half_up(part / whole * 100):f}%"
 
 
 def _required(table: FiguresTable, name: str) -> Row:

@@ -8,11 +8,12 @@ of what they must contain. Whatever it writes passes the numeric checker against
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from assistant.checks.names import vocabulary
+from assistant.checks.numbers import round_half_up
 from assistant.checks.table import FiguresTable, Row
-from assistant.drafting.budget import CENT, THREE_PUBLIC_ITEMS, Budget, budget_from, share
+from assistant.drafting.budget import THREE_PUBLIC_ITEMS, Budget, budget_from, share
 from assistant.drafting.templates import Section
 from assistant.errors import AssistantError
 
@@ -83,7 +84,7 @@ def _three_public(table: FiguresTable, b: Budget, y: str) -> list[str]:
         if change == 0:
             lines.append(f"“三公”经费决算数{b.money(row.value)}，与上年决算数{b.money(row.prior_year)}持平。")
         else:
-            rate = (abs(change) / row.prior_year * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+            rate = round_half_up(abs(change) / row.prior_year * 100)
             lines.append(
                 f"“三公”经费决算数{b.money(row.value)}，较上年决算数{b.money(row.prior_year)}{amount_word}{b.money(abs(change))}，{direction}{rate:f}%。"
             )
@@ -124,7 +125,7 @@ def _shortfall_sentence(item: Shortfall) -> str:
     if row.dimension == "percent":
         gap = f"{(row.target - row.value).normalize():f}个百分点"
         return f"{row.name}年度指标值{target}，实际完成{actual}，低于指标值{gap}，未达到年度指标值。"
-    rate = (row.value / row.target * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    rate = round_half_up(row.value / row.target * 100)
     return f"{row.name}年度指标值{target}，实际完成{actual}，完成率{rate:f}%，未达到年度指标值。"
 
 
