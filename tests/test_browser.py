@@ -14,21 +14,15 @@ from docx import Document
 
 from assistant.knowledge import KnowledgeBase
 from assistant.settings import load_settings
-from tests.conftest import ROOT, SEED, free_port
+from tests.conftest import ROOT, SEED, SHOTS, free_port
 from tests.fake_llm import FakeOpenAIServer
 from tests.test_app import seed_csv
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-output" / "screenshots"
 ANSWER = (
     "七、存在的问题及原因分析\n新增规模以上工业企业年度指标值12家，实际完成9家，完成率75.00%，未达到年度指标值。"
     "主要原因是现有落地项目体量小，难以达到规模以上工业企业标准[1]。"
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 class RunningApp:
@@ -51,19 +45,6 @@ class RunningApp:
         if self.demo is not None:
             self.demo.close()
             self.demo = None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is not installed (scripts/setup.sh test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +82,9 @@ def page(browser, app: RunningApp):
 def open_app(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#message textarea", timeout=60_000)
-    page.wait_for_function(
-        "document.querySelector('#status') && document.querySelector('#status').innerText.length > 10"
+    page.wait_for_function(  # the page's load event has filled the status line (not the queue's progress)
+        "document.querySelector('#status') && document.querySelector('#status').innerText.includes('向量库')",
+        timeout=60_000,
     )
 
 

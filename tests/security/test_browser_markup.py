@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHOTS
 from tests.security.test_server import RunningServer
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, open_app, send, tab, wait_text
+from tests.test_browser import open_app, send, tab, wait_text
 
 pytestmark = pytest.mark.slow
 
@@ -70,19 +70,6 @@ def planted(tmp_path_factory: pytest.TempPathFactory, listener: Listener) -> Ite
     server = RunningServer(tmp, knowledge_dir=tmp / "knowledge")
     yield server
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is not installed (scripts/setup.sh test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_planted_markup_shows_as_text_and_reaches_no_server(browser, planted: RunningServer, listener: Listener) -> None:
