@@ -32,6 +32,7 @@ COLUMNS = {
 # 28 significant digits, so each is exact in Decimal's default context and nothing computed from a few of
 # them leaves its exponent range (1E+999999999 did).
 MAX_DIGITS = 28
+MAX_TABLE_BYTES = 20 * 1024 * 1024  # a figures table is a few hundred rows; read whole, so bounded
 _MAX_NUMBER_CHARS = 64
 _FLOAT_DIGITS = 15  # what a spreadsheet keeps of a number; 409.40000000000003 is 409.4
 
@@ -284,6 +285,10 @@ def load_table(path: Path, shown: str | None = None, limits: ReadLimits | None =
         raise InputFileError(shown, "不是普通文件")
     if size == 0:
         raise InputFileError(shown, "文件为空")
+    if size > MAX_TABLE_BYTES:
+        raise InputFileError(
+            shown, f"数据表文件过大（{size / 1048576:.1f} MB，上限 {MAX_TABLE_BYTES // 1048576} MB），请只保留需要的行"
+        )
     try:
         records = _records(path, shown, limits)
     except PermissionError as exc:

@@ -161,7 +161,9 @@ class EvidenceSearch:
     def __post_init__(self) -> None:
         if self.kb is not None:
             retriever = self.kb.retriever
-            self.excluded = versions_of_draft(self.draft_text, retriever.chunks())
+            hidden = getattr(self.kb, "hidden_docs", frozenset())  # another user's uploads are not named
+            chunks = [c for c in retriever.chunks() if c.doc_id not in hidden]
+            self.excluded = versions_of_draft(self.draft_text, chunks)
             self.warning = retriever.warning
 
     def prepare(self, queries: list[str]) -> None:

@@ -399,6 +399,8 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         from assistant.ui.progress import GradioProgress
 
         who = services.identify(request)
+        if services.login_on and services.admins and not who.admin:
+            return list_documents(who), md_text("重新索引会重读所有用户的文档，只有管理员可以执行。")
         roots = [settings.knowledge_dir]
         if services.uploads.exists():
             for owner in sorted(p for p in services.uploads.iterdir() if p.is_dir() and not p.name.startswith(".")):

@@ -604,3 +604,15 @@ def test_exported_sheets_hold_formulas_as_text_and_numbers_as_numbers(tmp_path: 
     with zipfile.ZipFile(target) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
+
+
+def test_a_huge_figures_table_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from assistant.checks.table import MAX_TABLE_BYTES, load_table
+
+    big = tmp_path / "大表.csv"
+    with big.open("w", encoding="utf-8") as out:
+        out.write("name,value,unit\n")
+        row = "基本支出,1,元\n"
+        out.write(row * (MAX_TABLE_BYTES // len(row.encode()) + 10))
+    with pytest.raises(InputFileError, match="数据表文件过大"):
+        load_table(big, "大表.csv")

@@ -395,3 +395,10 @@ def test_seed_check_still_works_through_the_page(open_server: RunningServer) -> 
     client = open_server.client()
     answer = client.call("send", "核查数字：" + SEED.read_text(encoding="utf-8")[:1500], "核查数字")
     assert answer.ok
+
+
+def test_only_admins_reindex_when_login_is_on(login_server: RunningServer) -> None:
+    refused = _logged_in(login_server, "alice").call("reindex")
+    assert refused.ok and "只有管理员" in plain(refused.data[1])
+    done = _logged_in(login_server, "boss").call("reindex")
+    assert done.ok and "新增" in plain(done.data[1])
