@@ -47,14 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_remove.add_argument("names", nargs="+")
 
     p_check = sub.add_parser("check", help="核对文稿中的数字（合计、占比、比率、增减、计数、目标及数据表）")
-    p_check.add_argument("draft", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_check.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
     p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
 
     p_review = sub.add_parser(
         "review", help="审核文稿：逐条标出无依据、与依据矛盾的表述（附出处），并核对数字"
     )
-    p_review.add_argument("draft", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_review.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
     p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
     p_review.add_argument(
         "--evidence",
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_draft.add_argument("--format", choices=["text", "json"], default="text")
 
     p_critique = sub.add_parser("critique", help="按模板规则点评文稿")
-    p_critique.add_argument("file", type=Path, help="文稿（.txt、.md 或 .docx）")
+    p_critique.add_argument("file", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
     p_critique.add_argument("--section", help="只点评某一部分，如 七 或 八、下一步改进措施")
     p_critique.add_argument("--template", default="department_overall")
     p_critique.add_argument("--format", choices=["text", "json"], default="text")
@@ -163,8 +163,8 @@ def _cmd_check(args) -> int:
     from assistant.checks.table import load_table
     from assistant.ingest.readers import read_source
 
-    if args.draft.suffix.lower() not in (".txt", ".md", ".docx"):
-        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+    if args.draft.suffix.lower() not in (".txt", ".md", ".docx", ".pdf"):
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
         return 2
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
@@ -188,8 +188,8 @@ def _cmd_review(kb, args) -> int:
     from assistant.review.report import render_review
     from assistant.review.service import review
 
-    if args.draft.suffix.lower() not in (".txt", ".md", ".docx"):
-        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+    if args.draft.suffix.lower() not in (".txt", ".md", ".docx", ".pdf"):
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
         return 2
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
@@ -266,8 +266,8 @@ def _cmd_critique(settings, args) -> int:
     from assistant.critique.service import critique
     from assistant.ingest.readers import read_source
 
-    if args.file.suffix.lower() not in (".txt", ".md", ".docx") or not args.file.exists():
-        print(f"错误：文稿“{args.file}”不存在或格式不支持（支持 .txt、.md、.docx）", file=sys.stderr)
+    if args.file.suffix.lower() not in (".txt", ".md", ".docx", ".pdf") or not args.file.exists():
+        print(f"错误：文稿“{args.file}”不存在或格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
         return 2
     if problem := _unreadable(args.file):
         print(f"错误：文稿“{args.file}”{problem}", file=sys.stderr)

@@ -22,6 +22,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
 class SourceText:
     text: str
     encoding: str  # "utf-8", "utf-8-sig", "gb18030" or "extracted"
+    tables: tuple[Any, ...] = ()  # a PDF's tables (pdf_layout.PdfTable), in reading order
 
 
 def decode_text(data: bytes, path: str) -> SourceText:
@@ -115,32 +116,10 @@ def _read_docx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
 
 
 def _read_pdf(path: Path, shown: str, limits: ReadLimits) -> SourceText:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from assistant.ingest.pdf_layout import read_layout
 
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise InputFileError(shown, "PDF 已加密，请先解除密码保护")
-        count = len(reader.pages)
-        if count > limits.max_pdf_pages:
-            raise InputFileError(
-                shown, f"PDF 共 {count} 页，超过上限 {limits.max_pdf_pages} 页，请拆分后再导入"
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except InputFileError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise InputFileError(shown, "不是有效的 PDF 文件，可能已损坏") from exc
-    except (RecursionError, MemoryError) as exc:
-        raise InputFileError(shown, unexpected_problem(exc)) from exc
-    except Exception as exc:
-        raise InputFileError(shown, f"PDF 文件无法解析（{type(exc).__name__}）") from exc
-    lines = [line.rstrip() for page in pages for line in page.splitlines()]
-    text = "\n".join(line for line in lines if line.strip())
-    if not text.strip():
-        raise InputFileError(shown, "PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")
-    return SourceText(text, "extracted")
+    layout = read_layout(path, shown, limits.max_pdf_pages)
+    return SourceText(layout.text, "extracted", tables=tuple(layout.tables))
 
 
 def sheet_rows(sheet: Any, shown: str, limits: ReadLimits) -> Iterator[tuple[Any, ...]]:

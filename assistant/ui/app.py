@@ -35,7 +35,7 @@ MODE_CHOICES = [AUTO, *MODE_LABELS.values()]
 GRID_HEADERS = ["名称", "数值", "单位", "目标值", "上年数"]
 DOC_HEADERS = ["文件", "类型", "年度", "单位", "片段数", "上传者"]
 TYPE_FOLDERS = {"报告": "reports", "政策": "policies"}
-DRAFT_SUFFIXES = (".docx", ".txt", ".md")
+DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".pdf")
 STREAM_REFRESH = 0.1  # seconds between chat updates while an answer streams
 
 
@@ -460,10 +460,10 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
 
         who = services.identify(request)
         if file is None:
-            return gr.update(), md_text("请选择 .docx、.txt 或 .md 文稿。")
+            return gr.update(), md_text("请选择 .docx、.pdf、.txt 或 .md 文稿。")
         name = file_name(_original_name(file), "文稿", DRAFT_SUFFIXES)
         if Path(name).suffix not in DRAFT_SUFFIXES:
-            return gr.update(), md_text(f"“{name}”的格式不支持（支持 .docx、.txt、.md）。")
+            return gr.update(), md_text(f"“{name}”的格式不支持（支持 .docx、.pdf、.txt、.md）。")
         try:
             text = read_source(_temp_path(file), name, services.max_bytes, services.read_limits).text
         except AssistantError as exc:
@@ -596,7 +596,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 report_message = gr.Markdown(elem_id="report-message")
                 gr.Markdown("#### 待审文稿（导入已有文稿，在对话中核查或审核）")
                 with gr.Row():
-                    draft_file = gr.File(label="导入文稿（.docx .txt .md）", file_types=list(DRAFT_SUFFIXES),
+                    draft_file = gr.File(label="导入文稿（.docx .txt .md .pdf）", file_types=list(DRAFT_SUFFIXES),
                                          elem_id="draft-import")  # fmt: skip
                     evidence_files = gr.File(
                         label="佐证材料（审核依据用）", file_count="multiple", elem_id="evidence"
