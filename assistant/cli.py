@@ -11,6 +11,9 @@ from pathlib import Path
 
 from assistant.errors import AssistantError
 
+# formats a draft may be read from (a .doc/.wps needs LibreOffice; read_source says so otherwise)
+DRAFT_SUFFIXES = (".txt", ".md", ".docx", ".doc", ".wps", ".pdf")
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 with a Chinese hint
@@ -48,14 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_check = sub.add_parser("check", help="核对文稿中的数字（合计、占比、比率、增减、计数、目标及数据表）")
     p_check.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
-    p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
 
     p_review = sub.add_parser(
         "review", help="审核文稿：逐条标出无依据、与依据矛盾的表述（附出处），并核对数字"
     )
     p_review.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
-    p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_review.add_argument(
         "--evidence",
         type=Path,
@@ -68,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_draft.add_argument(
         "section", help="部分编号、标识或标题，如 二、general_budget、七、存在的问题及原因分析"
     )
-    p_draft.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.yaml、.json）")
+    p_draft.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_draft.add_argument(
         "--template", default="department_overall", help="报告模板：department_overall 或 project"
     )
@@ -163,8 +166,8 @@ def _cmd_check(args) -> int:
     from assistant.checks.table import load_table
     from assistant.ingest.readers import read_source
 
-    if args.draft.suffix.lower() not in (".txt", ".md", ".docx", ".pdf"):
-        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
+    if args.draft.suffix.lower() not in DRAFT_SUFFIXES:
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）", file=sys.stderr)
         return 2
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
@@ -188,8 +191,8 @@ def _cmd_review(kb, args) -> int:
     from assistant.review.report import render_review
     from assistant.review.service import review
 
-    if args.draft.suffix.lower() not in (".txt", ".md", ".docx", ".pdf"):
-        print(f"错误：文稿“{args.draft}”的格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
+    if args.draft.suffix.lower() not in DRAFT_SUFFIXES:
+        print(f"错误：文稿“{args.draft}”的格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）", file=sys.stderr)
         return 2
     if not args.draft.exists():
         print(f"错误：文稿“{args.draft}”不存在", file=sys.stderr)
@@ -266,8 +269,10 @@ def _cmd_critique(settings, args) -> int:
     from assistant.critique.service import critique
     from assistant.ingest.readers import read_source
 
-    if args.file.suffix.lower() not in (".txt", ".md", ".docx", ".pdf") or not args.file.exists():
-        print(f"错误：文稿“{args.file}”不存在或格式不支持（支持 .txt、.md、.docx、.pdf）", file=sys.stderr)
+    if args.file.suffix.lower() not in DRAFT_SUFFIXES or not args.file.exists():
+        print(
+            f"错误：文稿“{args.file}”不存在或格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）", file=sys.stderr
+        )
         return 2
     if problem := _unreadable(args.file):
         print(f"错误：文稿“{args.file}”{problem}", file=sys.stderr)

@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     )
     max_zip_entries: int = Field(default=5000, description="Parts in a .docx/.xlsx.")
     max_pdf_pages: int = Field(default=500, description="Pages read from one PDF.")
+    max_ocr_pages: int = Field(default=50, description="Pages of one document sent to OCR.")
     llm_deadline: float = Field(
         default=180.0,
         description="Seconds one LLM call may wait in all, retries included: a non-streamed call for its answer, "

@@ -182,12 +182,34 @@ def _xlsx_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dic
     return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
 
 
+def _xls_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dict[str, Any]]:
+    """The first sheet of an .xls, its first row the header (as for .xlsx); empty cells become None."""
+    from assistant.ingest.limits import DEFAULT_LIMITS
+    from assistant.ingest.spreadsheets import xls_sheets
+
+    try:
+        first = next(iter(xls_sheets(path, shown, limits or DEFAULT_LIMITS)), None)
+    except InputFileError:
+        raise
+    except OSError:
+        raise
+    except Exception as exc:
+        raise InputFileError(shown, f"Excel 文件已损坏，无法解析（{type(exc).__name__}）") from exc
+    rows = [[None if v == "" else v for v in row] for row in (first[1] if first else [])]
+    if not rows:
+        return []
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+
+
 def _records(path: Path, shown: str, limits: ReadLimits | None = None) -> list[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return records_from_csv_text(_read_text(path, shown), shown)
     if suffix == ".xlsx":
         return _xlsx_records(path, shown, limits)
+    if suffix == ".xls":
+        return _xls_records(path, shown, limits)
     if suffix in (".yaml", ".yml", ".json"):
         text = _read_text(path, shown)
         try:
@@ -201,7 +223,7 @@ def _records(path: Path, shown: str, limits: ReadLimits | None = None) -> list[d
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise InputFileError(shown, "应为一组记录（每条含 name/名称、value/数值、unit/单位）")
         return data
-    raise InputFileError(shown, f"不支持的数据表格式“{suffix}”（支持 .csv、.xlsx、.yaml、.json）")
+    raise InputFileError(shown, f"不支持的数据表格式“{suffix}”（支持 .csv、.xlsx、.xls、.yaml、.json）")
 
 
 def _column_map(headers: list[str], shown: str) -> dict[str, str]:

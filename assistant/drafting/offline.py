@@ -178,7 +178,7 @@ def draft_section(section: Section, table: FiguresTable | None, year: int | None
         return write_outline(section)
     if table is None:
         raise AssistantError(
-            f"“{section.heading}”需要数据表才能生成：网页中在“数据”页填写或导入，命令行用 --data 指定（.csv、.xlsx、.yaml 或 .json）"
+            f"“{section.heading}”需要数据表才能生成：网页中在“数据”页填写或导入，命令行用 --data 指定（.csv、.xlsx、.xls、.yaml 或 .json）"
         )
     if kind == "general_budget":
         return write_general_budget(table, year)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from assistant.errors import InputFileError
-from assistant.ingest.readers import SUPPORTED_SUFFIXES
+from assistant.ingest.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES
 from assistant.store.chroma_store import doc_id_for
 
 
@@ -58,7 +58,9 @@ def readable(name: str) -> str:
 
 
 def _is_candidate(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith((".", "~$"))
+    """A file an ingest reads, or reports with its format's message (an .ofd): not skipped silently."""
+    known = path.suffix.lower() in SUPPORTED_SUFFIXES or path.suffix.lower() in REFUSED_SUFFIXES
+    return known and not path.name.startswith((".", "~$"))
 
 
 def _os_problem(exc: OSError) -> str:

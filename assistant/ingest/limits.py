@@ -56,6 +56,7 @@ class ReadLimits:
     max_zip_ratio: int = 200  # uncompressed / compressed size of any part of 1 MB or more
     max_pdf_pages: int = 500  # a longer PDF is refused
     max_sheet_cells: int = 5_000_000  # cells read from one .xlsx (empty ones included)
+    max_ocr_pages: int = 50  # pages of one PDF without a text layer sent to OCR
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReadLimits:
@@ -63,6 +64,7 @@ class ReadLimits:
             max_zip_uncompressed=int(settings.max_zip_uncompressed_mb * MB),
             max_zip_entries=settings.max_zip_entries,
             max_pdf_pages=settings.max_pdf_pages,
+            max_ocr_pages=settings.max_ocr_pages,
         )
 
 

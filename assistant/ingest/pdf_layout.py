@@ -18,9 +18,12 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
+
+if TYPE_CHECKING:
+    from assistant.ingest.ocr import OcrLine, OnPage
 
 _SPACES = frozenset({" ", "\u3000", "\xa0", "\t"})
 _LATIN = re.compile(r"[A-Za-z0-9]")
@@ -61,6 +64,8 @@ class PdfLayout:
     offsets: list[int]
     tables: list[PdfTable]
     page_starts: list[int]
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages without a text layer whose text OCR read
+    ocr_lines: tuple[OcrLine, ...] = ()  # their boxes, in pixels of the page rendered at ocr.RENDER_DPI
 
 
 @dataclass
@@ -120,6 +125,7 @@ class _Page:
     grids: list[_Grid]
     height: float
     width: float
+    scanned: bool = False  # no text layer but an image: its text is read by OCR
     furniture: set[int] = field(default_factory=set)  # id() of header/footer/page-number lines
     table_lines: set[int] = field(default_factory=set)  # id() of lines inside or around tables
 
@@ -272,7 +278,92 @@ def _read_page(page: Any, page_no: int, base: int) -> _Page:
     textmap = page.get_textmap()
     lines, raw_of = _page_lines(textmap, page_no, base)
     grids = [g for t in page.find_tables() if (g := _grid(page, t, page_no, raw_of)) is not None]
-    return _Page(page_no, textmap.as_string, lines, grids, float(page.height), float(page.width))
+    scanned = not textmap.as_string.strip() and bool(page.images)
+    return _Page(page_no, textmap.as_string, lines, grids, float(page.height), float(page.width), scanned)
+
+
+# ---------- pages without a text layer ----------
+
+
+def _ocr_line(row: list[OcrLine], page_no: int, scale: float, size: float, newline: int, base: int) -> _Line:
+    """An OCR row as a text line whose glyphs are spread evenly over each box (in PDF points)."""
+    items: list[Item] = []
+    for j, box in enumerate(row):
+        text = box.text.strip()
+        if j:
+            items.append((" ", None, base + len(items)))
+        width = (box.x1 - box.x0) / scale / max(len(text), 1)
+        for k, ch in enumerate(text):
+            x0 = box.x0 / scale + k * width
+            obj = None
+            if not ch.isspace():
+                obj = {"text": ch, "x0": x0, "x1": x0 + width, "top": box.top / scale,
+                       "bottom": box.bottom / scale, "size": size}  # fmt: skip
+            items.append((ch, obj, base + len(items)))
+    return _Line(page_no, items, newline)
+
+
+def _ocr_page(page: _Page, lines: list[OcrLine], scale: float) -> None:
+    """Give a scanned page the OCR rows as its raw text and lines (raw indices from 0 on the page)."""
+    from assistant.ingest.ocr import ocr_rows
+
+    rows = ocr_rows(lines)
+    heights = [(max(b.bottom for b in r) - min(b.top for b in r)) / scale for r in rows]
+    median = statistics.median(heights) if heights else 0.0
+    out: list[_Line] = []
+    text = ""
+    for row, height in zip(rows, heights, strict=True):
+        if text:
+            text += "\n"
+        size = median if abs(height - median) <= 0.3 * median else height  # one size for body rows
+        line = _ocr_line(row, page.number, scale, round(0.8 * size, 1), 0, len(text))
+        text += line.text
+        line.newline = len(text)
+        out.append(line)
+    page.text, page.lines, page.grids = text, [ln for ln in out if ln.has_glyphs], []
+
+
+def _shift(page: _Page, delta: int) -> None:
+    """Move every raw index of ``page`` by ``delta`` (an earlier page's raw text changed length)."""
+    if not delta:
+        return
+    for ln in page.lines:
+        ln.items = [(c, o, None if r is None else r + delta) for c, o, r in ln.items]
+        ln.newline += delta
+    for grid in page.grids:
+        grid.cells = [
+            [None if c is None else [(ch, None if r is None else r + delta) for ch, r in c] for c in row]
+            for row in grid.cells
+        ]
+
+
+def _read_scans(
+    pages: list[_Page], path: Path, shown: str, max_ocr_pages: int, on_page: OnPage | None
+) -> list[OcrLine]:
+    """OCR the scanned pages in place (refused past ``max_ocr_pages``) and re-base all raw indices."""
+    from assistant.ingest.ocr import ocr_pages
+
+    scans = [p.number + 1 for p in pages if p.scanned]
+    if not scans:
+        return []
+    if len(scans) > max_ocr_pages:
+        raise InputFileError(
+            shown,
+            f"PDF 有 {len(scans)} 页没有文字层（扫描件），需要文字识别的页数超过上限 {max_ocr_pages} 页，"
+            "请拆分后再导入",
+        )
+    found = ocr_pages(path, shown, scans, on_page)
+    old = new = 0  # where the page's raw text started before and after OCR
+    for p in pages:
+        old_length = len(p.text)
+        if p.scanned:
+            _ocr_page(p, *found[p.number + 1])
+            _shift(p, new)
+        else:
+            _shift(p, new - old)
+        old += old_length + 1
+        new += len(p.text) + 1
+    return [line for number in scans for line in found[number][0]]
 
 
 # ---------- across pages ----------
@@ -588,22 +679,34 @@ def _parse_problem(exc: BaseException) -> str:
     return f"PDF 文件无法解析（{type(cause).__name__}）"
 
 
-def read_layout(path: Path, shown: str, max_pages: int) -> PdfLayout:
-    """Read a PDF with a text layer into its logical text, offset map and tables.
+def read_layout(
+    path: Path, shown: str, max_pages: int, max_ocr_pages: int = 50, on_page: OnPage | None = None
+) -> PdfLayout:
+    """Read a PDF into its logical text, offset map and tables.
+
+    A page with no text layer but an image (a scan) is rendered at 200 dpi and OCRed; its rows take
+    the place of its text lines (so paragraphs, running headers and page numbers are handled as on any
+    page; tables are not recognised on such a page). ``on_page(done, total)`` reports OCR progress.
 
     Raises :class:`InputFileError` (with ``shown`` as the file name) for an encrypted PDF, one over
-    ``max_pages`` pages, one without a text layer, or one pdfplumber cannot parse.
+    ``max_pages`` pages or over ``max_ocr_pages`` scanned pages, one without any text, or one
+    pdfplumber cannot parse.
     """
     import pdfplumber
 
     try:
         with pdfplumber.open(str(path)) as pdf:
             pages = _open_pages(pdf, shown, max_pages)
+        ocr_lines = _read_scans(pages, path, shown, max_ocr_pages, on_page)
         layout = _layout(pages)
     except (InputFileError, PermissionError, FileNotFoundError):
         raise  # read_source words the file-system errors
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise InputFileError(shown, _parse_problem(exc)) from None
     if not layout.text.strip():
-        raise InputFileError(shown, "PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")
+        if ocr_lines or any(p.scanned for p in pages):
+            raise InputFileError(shown, "PDF 中没有可提取的文字（扫描页经文字识别也没有识别出文字）")
+        raise InputFileError(shown, "PDF 中没有可提取的文字（也没有可供文字识别的扫描图像）")
+    layout.ocr_pages = tuple(p.number + 1 for p in pages if p.scanned)
+    layout.ocr_lines = tuple(ocr_lines)
     return layout

@@ -1,11 +1,13 @@
 """Turn a file of any supported format into plain text whose offsets citations refer to.
 
 For .txt/.md the text is the file decoded exactly (offsets are into the file's own text);
-for .docx/.pdf/.xlsx it is the text extracted from the file, one paragraph or table row per line.
+for .docx/.pdf/.xlsx/.xls it is the text extracted from the file, one paragraph or table row per line.
+A .doc/.wps is converted to .docx by LibreOffice first (when it is installed) and then read as one.
 """
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,14 +17,17 @@ from typing import Any
 from assistant.errors import InputFileError
 from assistant.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_archive
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx", ".xls", ".doc", ".wps", ".png", ".jpg", ".jpeg")
+# recognised formats no reader handles: a folder's files of these kinds are reported with this message
+REFUSED_SUFFIXES = {".ofd": "OFD 版式文件暂不支持，请导出为 PDF 或 Word 后再导入"}
 
 
 @dataclass(frozen=True)
 class SourceText:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "gb18030" or "extracted"
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "extracted" or "ocr" (some or all text read by OCR)
     tables: tuple[Any, ...] = ()  # a PDF's tables (pdf_layout.PdfTable), in reading order
+    ocr_lines: tuple[Any, ...] = ()  # the OCR boxes (ocr.OcrLine, with page and pixel box) the text came from
 
 
 def decode_text(data: bytes, path: str) -> SourceText:
@@ -118,8 +123,16 @@ def _read_docx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
 def _read_pdf(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     from assistant.ingest.pdf_layout import read_layout
 
-    layout = read_layout(path, shown, limits.max_pdf_pages)
-    return SourceText(layout.text, "extracted", tables=tuple(layout.tables))
+    layout = read_layout(path, shown, limits.max_pdf_pages, limits.max_ocr_pages)
+    encoding = "ocr" if layout.ocr_pages else "extracted"
+    return SourceText(layout.text, encoding, tables=tuple(layout.tables), ocr_lines=layout.ocr_lines)
+
+
+def _read_image(path: Path, shown: str, limits: ReadLimits) -> SourceText:
+    from assistant.ingest.ocr import ocr_image, reading_text
+
+    lines = ocr_image(path, shown)
+    return SourceText(reading_text(lines), "ocr", ocr_lines=tuple(lines))
 
 
 def sheet_rows(sheet: Any, shown: str, limits: ReadLimits) -> Iterator[tuple[Any, ...]]:
@@ -166,12 +179,51 @@ def _read_xlsx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     return SourceText("\n".join(lines), "extracted")
 
 
+def _read_xls(path: Path, shown: str, limits: ReadLimits) -> SourceText:
+    from assistant.ingest.spreadsheets import xls_sheets
+
+    lines: list[str] = []
+    try:
+        for name, values in xls_sheets(path, shown, limits):
+            rows = [_row_line([_cell_text(v) for v in row]) for row in values]
+            rows = [r for r in rows if r]
+            if rows:
+                lines.append(f"【工作表：{name}】")
+                lines.extend(rows)
+    except InputFileError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise InputFileError(shown, unexpected_problem(exc)) from exc
+    except OSError:
+        raise
+    except Exception as exc:
+        raise InputFileError(shown, f"Excel 文件已损坏，无法解析（{type(exc).__name__}）") from exc
+    return SourceText("\n".join(lines), "extracted")
+
+
+def _read_legacy_word(path: Path, shown: str, limits: ReadLimits) -> SourceText:
+    """A .doc/.wps: converted to .docx by LibreOffice, then read (and limited) as a .docx."""
+    from assistant.ingest.office_convert import convert_to_docx
+
+    converted = convert_to_docx(path, shown)
+    try:
+        return _read_docx(converted, shown, limits)
+    finally:
+        shutil.rmtree(converted.parent, ignore_errors=True)
+
+
 _READERS: dict[str, Callable[[Path, str, ReadLimits], SourceText]] = {
     ".txt": _read_plain,
     ".md": _read_plain,
     ".docx": _read_docx,
     ".pdf": _read_pdf,
     ".xlsx": _read_xlsx,
+    ".png": _read_image,
+    ".jpg": _read_image,
+    ".jpeg": _read_image,
+    ".xls": _read_xls,
+    ".doc": _read_legacy_word,
+    ".wps": _read_legacy_word,
 }
 
 
@@ -186,6 +238,8 @@ def read_source(
     shown = shown or str(path)
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
+    if suffix in REFUSED_SUFFIXES:
+        raise InputFileError(shown, REFUSED_SUFFIXES[suffix])
     if reader is None:
         raise InputFileError(
             shown, f"不支持的文件类型“{suffix or '无扩展名'}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）"

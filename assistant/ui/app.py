@@ -35,7 +35,7 @@ MODE_CHOICES = [AUTO, *MODE_LABELS.values()]
 GRID_HEADERS = ["名称", "数值", "单位", "目标值", "上年数"]
 DOC_HEADERS = ["文件", "类型", "年度", "单位", "片段数", "上传者"]
 TYPE_FOLDERS = {"报告": "reports", "政策": "policies"}
-DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".pdf")
+DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md")
 STREAM_REFRESH = 0.1  # seconds between chat updates while an answer streams
 
 
@@ -125,6 +125,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
 
     from assistant.chat.service import respond
     from assistant.drafting.templates import load_template
+    from assistant.ingest.readers import SUPPORTED_SUFFIXES
     from assistant.ui import api
     from assistant.ui.markup import chat_display, md_lines, md_text
     from assistant.ui.render import render_checked, render_claims, render_sources
@@ -321,7 +322,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         ]
 
     def upload(files: list[Any] | None, kind: str, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
-        from assistant.ingest.readers import SUPPORTED_SUFFIXES, read_source
+        from assistant.ingest.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES, read_source
         from assistant.ui.progress import GradioProgress
 
         who = services.identify(request)
@@ -333,7 +334,10 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         with services._ingest_lock:
             records = {Path(r.root) / r.source: r for r in services.kb.documents()}
             for item in files:
-                name = file_name(_original_name(item), "文档", SUPPORTED_SUFFIXES)
+                name = file_name(_original_name(item), "文档", SUPPORTED_SUFFIXES + tuple(REFUSED_SUFFIXES))
+                if Path(name).suffix in REFUSED_SUFFIXES:
+                    problems.append(f"“{name}”：{REFUSED_SUFFIXES[Path(name).suffix]}")
+                    continue
                 if Path(name).suffix not in SUPPORTED_SUFFIXES:
                     problems.append(f"“{name}”的格式不支持（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
                     continue
@@ -460,10 +464,10 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
 
         who = services.identify(request)
         if file is None:
-            return gr.update(), md_text("请选择 .docx、.pdf、.txt 或 .md 文稿。")
+            return gr.update(), md_text(f"请选择文稿（{'、'.join(DRAFT_SUFFIXES)}）。")
         name = file_name(_original_name(file), "文稿", DRAFT_SUFFIXES)
         if Path(name).suffix not in DRAFT_SUFFIXES:
-            return gr.update(), md_text(f"“{name}”的格式不支持（支持 .docx、.pdf、.txt、.md）。")
+            return gr.update(), md_text(f"“{name}”的格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）。")
         try:
             text = read_source(_temp_path(file), name, services.max_bytes, services.read_limits).text
         except AssistantError as exc:
@@ -557,13 +561,13 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 with gr.Row():
                     save_grid_button = gr.Button("保存数据表", variant="primary", elem_id="save-grid")
                     grid_file = gr.File(
-                        label="导入 CSV / Excel", file_types=[".csv", ".xlsx"], elem_id="grid-import"
+                        label="导入 CSV / Excel", file_types=[".csv", ".xlsx", ".xls"], elem_id="grid-import"
                     )
                     export_grid_button = gr.Button("导出 Excel", elem_id="export-grid")
                     grid_download = gr.File(label="下载", interactive=False, elem_id="grid-download")
             with gr.Tab("知识库", id="kb"):
                 with gr.Row():
-                    upload_files = gr.File(label="上传文档（.txt .md .docx .pdf .xlsx）", file_count="multiple",
+                    upload_files = gr.File(label=f"上传文档（{' '.join(SUPPORTED_SUFFIXES)}）", file_count="multiple",
                                            elem_id="kb-upload")  # fmt: skip
                     upload_kind = gr.Radio(["报告", "政策"], value="报告", label="文档类型")
                     upload_button = gr.Button("上传并入库", variant="primary", elem_id="kb-upload-button")
@@ -596,7 +600,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 report_message = gr.Markdown(elem_id="report-message")
                 gr.Markdown("#### 待审文稿（导入已有文稿，在对话中核查或审核）")
                 with gr.Row():
-                    draft_file = gr.File(label="导入文稿（.docx .txt .md .pdf）", file_types=list(DRAFT_SUFFIXES),
+                    draft_file = gr.File(label=f"导入文稿（{' '.join(DRAFT_SUFFIXES)}）", file_types=list(DRAFT_SUFFIXES),
                                          elem_id="draft-import")  # fmt: skip
                     evidence_files = gr.File(
                         label="佐证材料（审核依据用）", file_count="multiple", elem_id="evidence"
