@@ -163,11 +163,7 @@ def _read_xlsx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     lines: list[str] = []
     try:
         for sheet in workbook.worksheets:
-            rows = [_row_line([_cell_text(v) for v in row]) for row in sheet_rows(sheet, shown, limits)]
-            rows = [r for r in rows if r]
-            if rows:
-                lines.append(f"【工作表：{sheet.title}】")
-                lines.extend(rows)
+            lines.extend(_sheet_lines(sheet.title, sheet_rows(sheet, shown, limits)))
     except InputFileError:
         raise
     except (RecursionError, MemoryError) as exc:
@@ -179,17 +175,19 @@ def _read_xlsx(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     return SourceText("\n".join(lines), "extracted")
 
 
+def _sheet_lines(name: str, values: Any) -> list[str]:
+    """A sheet as text: a 【工作表：name】 line, then one line per non-empty row (nothing for an empty sheet)."""
+    rows = [line for line in (_row_line([_cell_text(v) for v in row]) for row in values) if line]
+    return [f"【工作表：{name}】", *rows] if rows else []
+
+
 def _read_xls(path: Path, shown: str, limits: ReadLimits) -> SourceText:
     from assistant.ingest.spreadsheets import xls_sheets
 
     lines: list[str] = []
     try:
         for name, values in xls_sheets(path, shown, limits):
-            rows = [_row_line([_cell_text(v) for v in row]) for row in values]
-            rows = [r for r in rows if r]
-            if rows:
-                lines.append(f"【工作表：{name}】")
-                lines.extend(rows)
+            lines.extend(_sheet_lines(name, values))
     except InputFileError:
         raise
     except (RecursionError, MemoryError) as exc:
