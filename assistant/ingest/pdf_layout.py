@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
+from assistant.ingest.structure import classify_heading
 
 if TYPE_CHECKING:
     from assistant.ingest.ocr import OcrLine, OnPage
@@ -29,10 +30,6 @@ _SPACES = frozenset({" ", "\u3000", "\xa0", "\t"})
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SENTENCE_END = frozenset("。！？!?；;：:")
-_ENUM_START = re.compile(
-    r"^(第[一二三四五六七八九十百]+[部分章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|"
-    r"\([一二三四五六七八九十]+\)|\d{1,2}[、．]|\d{1,2}\.(?!\d)|（\d{1,2}）)"
-)
 _PAGE_NUMBER = re.compile(
     r"^(第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|\d{1,4}|"
     r"\d+\s*/\s*\d+|[Pp]age\s*\d+(\s*of\s*\d+)?)$"
@@ -517,7 +514,7 @@ def _is_wrap(a: _Line, b: _Line, m: _Metrics) -> bool:
     if a.page == b.page and b.top - a.bottom > 1.6 * max(a.size, b.size):
         return False
     last = a.text.rstrip()[-1:]
-    if last in _SENTENCE_END and _ENUM_START.match(b.text.lstrip()):
+    if last in _SENTENCE_END and classify_heading(b.text.strip(), None) is not None:
         return False
     return m.indent or last not in "。！？!?"
 
