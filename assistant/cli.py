@@ -9,10 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.document.readers import SUPPORTED_SUFFIXES
 from assistant.errors import AssistantError
 
-# formats a draft may be read from (a .doc/.wps needs LibreOffice; read_source says so otherwise)
-DRAFT_SUFFIXES = (".txt", ".md", ".docx", ".doc", ".wps", ".pdf")
+# formats a draft may be read from: every format the document model reads (a .doc/.wps needs LibreOffice,
+# an image or a scanned PDF is read by OCR; read_document says what is wrong otherwise)
+DRAFT_SUFFIXES = SUPPORTED_SUFFIXES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -160,11 +162,17 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
+def _ocr_progress(done: int, total: int) -> None:
+    """A long OCR tells the terminal how far it is (on stderr, so JSON output stays clean)."""
+    if total > 1:
+        print(f"文字识别：第 {done}/{total} 页", file=sys.stderr, flush=True)
+
+
 def _cmd_check(args) -> int:
-    from assistant.checks.checker import check_text
+    from assistant.checks.checker import check_document
     from assistant.checks.report import render_text
     from assistant.checks.table import load_table
-    from assistant.ingest.readers import read_source
+    from assistant.document.readers import read_document
 
     if args.draft.suffix.lower() not in DRAFT_SUFFIXES:
         print(f"错误：文稿“{args.draft}”的格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）", file=sys.stderr)
@@ -175,19 +183,19 @@ def _cmd_check(args) -> int:
     if problem := _unreadable(args.draft):
         print(f"错误：文稿“{args.draft}”{problem}", file=sys.stderr)
         return 2
-    text = read_source(args.draft).text
+    document = read_document(args.draft, args.draft.name, on_page=_ocr_progress)
     table = load_table(args.data) if args.data else None
-    findings = check_text(text, table)
+    findings = check_document(document, table)
     if args.format == "json":
         print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
     else:
-        print(render_text(text, findings, str(args.draft)))
+        print(render_text(document.text, findings, str(args.draft)))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
 def _cmd_review(kb, args) -> int:
     from assistant.checks.table import load_table
-    from assistant.ingest.readers import read_source
+    from assistant.document.readers import read_document
     from assistant.review.report import render_review
     from assistant.review.service import review
 
@@ -211,7 +219,7 @@ def _cmd_review(kb, args) -> int:
         if problem:
             print(f"错误：佐证材料“{folder}”{problem}", file=sys.stderr)
             return 2
-    text = read_source(args.draft).text
+    document = read_document(args.draft, args.draft.name, on_page=_ocr_progress)
     table = load_table(args.data) if args.data else None
     model = None
     if kb.settings.llm_configured:
@@ -219,7 +227,7 @@ def _cmd_review(kb, args) -> int:
 
         model = build_chat_model(kb.settings)
     result = review(
-        text,
+        document,
         table=table,
         table_name=str(args.data) if args.data else "数据表",
         evidence=args.evidence,
@@ -267,7 +275,7 @@ def _cmd_draft(kb, args) -> int:
 
 def _cmd_critique(settings, args) -> int:
     from assistant.critique.service import critique
-    from assistant.ingest.readers import read_source
+    from assistant.document.readers import read_document
 
     if args.file.suffix.lower() not in DRAFT_SUFFIXES or not args.file.exists():
         print(
@@ -277,7 +285,8 @@ def _cmd_critique(settings, args) -> int:
     if problem := _unreadable(args.file):
         print(f"错误：文稿“{args.file}”{problem}", file=sys.stderr)
         return 2
-    text = read_source(args.file).text
+    document = read_document(args.file, args.file.name, on_page=_ocr_progress)
+    text = document.text
     model = None
     if settings.llm_configured:
         from assistant.llm.client import build_chat_model

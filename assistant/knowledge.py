@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from assistant.document.limits import ReadLimits
 from assistant.embeddings.cache import EmbeddingCache
 from assistant.embeddings.factory import EmbedderChoice, build_embedder, store_key
 from assistant.errors import AssistantError
-from assistant.ingest.limits import ReadLimits
 from assistant.ingest.pipeline import IngestReport, Progress, ingest, remove_document
 from assistant.retrieval.bm25 import index_text
 from assistant.retrieval.retriever import HybridRetriever, SearchFilters, SearchResponse

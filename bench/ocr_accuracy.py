@@ -5,7 +5,7 @@ Usage: python bench/ocr_accuracy.py [--chars 1200]
 The first ``--chars`` characters of knowledge/reports/2023-yanling-kegongxin-self-evaluation.txt are drawn
 with Noto Sans CJK at 12 pt on A4-wide pages at 200 dpi (tests/sample_scans.py), then degraded four ways:
 clean, rotated 1°, blurred (Gaussian radius 1) and noisy (Gaussian noise, sigma 12 grey levels), and
-OCRed offline with assistant.ingest.ocr. Printed per variant: character error rate (Levenshtein distance
+OCRed offline with assistant.document.ocr. Printed per variant: character error rate (Levenshtein distance
 / reference length, whitespace removed), the same after NFKC on both sides (the recogniser returns
 half-width brackets and colons for full-width ones), figures read exactly (multiset of \\d+(\\.\\d+)?%?
 matches) and seconds per page. The engine is warmed once before timing.
@@ -86,7 +86,7 @@ def main() -> int:
     parser.add_argument("--chars", type=int, default=1200)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from assistant.ingest.ocr import ocr_image, reading_text
+    from assistant.document.ocr import ocr_image, reading_text
 
     reference = SEED.read_text(encoding="utf-8")[: args.chars].strip()
     pages = pages_of(reference)

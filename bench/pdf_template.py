@@ -18,7 +18,7 @@ DEFAULT = ROOT.parent / "shared" / "real-docs" / "final-accounts-disclosure-temp
 
 
 def report(path: Path) -> None:
-    from assistant.ingest.pdf_layout import read_layout
+    from assistant.document.pdf_layout import read_layout
 
     started = time.perf_counter()
     layout = read_layout(path, path.name, 500)

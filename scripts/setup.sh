@@ -28,6 +28,17 @@ if [ "${1:-}" = "test" ]; then
         "the browser tests will fail" >&2
     fi
   fi
+  # .doc/.wps reading converts through LibreOffice: installed for the tests so they run, not skip
+  if ! command -v soffice >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing LibreOffice (writer, calc; no GUI) for the .doc/.wps tests" >&2
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
+    else
+      echo "note: LibreOffice is not installed; the .doc/.wps tests will be skipped" >&2
+    fi
+  fi
 else
   .venv/bin/python -m pip install --quiet -e .
 fi

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from assistant.checks.checker import check_text
 from assistant.checks.figures import extract_figures
-from assistant.checks.numbers import parse_chinese
 from assistant.checks.table import table_from_rows
+from assistant.document.numbers import parse_chinese
 
 amounts = st.decimals(min_value=Decimal("1.00"), max_value=Decimal("9999999999.99"), places=2)
 

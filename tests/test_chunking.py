@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.document.structure import SectionIndex, find_headings
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.metadata import describe
-from assistant.ingest.structure import SectionIndex, find_headings
 from tests.conftest import SEED
 
 SENTENCE_END = "。！？；!?;”’）)】》"

@@ -19,6 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
+from assistant.document.readers import read_document
+from assistant.document.structure import find_headings
 from assistant.export.docx_report import (
     ExportError,
     ReportDocument,
@@ -27,8 +29,6 @@ from assistant.export.docx_report import (
     split_report,
     write_report_docx,
 )
-from assistant.ingest.readers import read_source
-from assistant.ingest.structure import find_headings
 
 SEED = (
     Path(__file__).resolve().parent.parent
@@ -287,7 +287,7 @@ def test_exported_seed_reads_back_with_the_same_outline(tmp_path: Path) -> None:
     """The exported file goes back through the project's own reader (e.g. for `assistant check`)."""
     text = SEED.read_text(encoding="utf-8")
     path = save(split_report(text), tmp_path)
-    read_back = read_source(path).text
+    read_back = read_document(path).text
     top = [h.title for h in find_headings(read_back) if h.style == "top"]
     assert top == [h.title for h in find_headings(text) if h.style == "top"]
     assert len(top) == 9

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.document.limits import ReadLimits
+from assistant.document.ocr import OcrLine, join_text, ocr_image, reading_text
+from assistant.document.pdf_layout import read_layout
+from assistant.document.readers import read_document
 from assistant.errors import InputFileError
-from assistant.ingest.limits import ReadLimits
-from assistant.ingest.ocr import OcrLine, join_text, ocr_image, reading_text
-from assistant.ingest.pdf_layout import read_layout
-from assistant.ingest.readers import read_source
 from tests.sample_scans import render_text
 
 FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
@@ -39,10 +39,10 @@ def test_every_figure_is_read_exactly(scan) -> None:
 
 
 @pytest.mark.slow
-def test_image_file_is_read_through_read_source(tmp_path: Path, scan) -> None:
+def test_image_file_is_read_through_read_document(tmp_path: Path, scan) -> None:
     path = tmp_path / "佐证.jpg"
     scan.save(path, quality=90)
-    source = read_source(path, "佐证.jpg")
+    source = read_document(path, "佐证.jpg")
     assert source.encoding == "ocr"
     assert figures(source.text) == figures(TEXT)
     assert "财政拨款收入" in source.text
@@ -54,7 +54,7 @@ def test_image_file_is_read_through_read_source(tmp_path: Path, scan) -> None:
 def test_scanned_pdf_is_ocred_with_pages_recorded(tmp_path: Path, scan) -> None:
     path = tmp_path / "scan.pdf"
     scan.save(path, resolution=200)  # an image page, no text layer
-    source = read_source(path, "scan.pdf")
+    source = read_document(path, "scan.pdf")
     assert source.encoding == "ocr"
     assert figures(source.text) == figures(TEXT)
     assert source.ocr_lines and {ln.page for ln in source.ocr_lines} == {1}
@@ -93,7 +93,7 @@ def test_corrupt_image_is_a_chinese_error(tmp_path: Path) -> None:
     path = tmp_path / "坏图.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 20)
     with pytest.raises(InputFileError, match="图片") as caught:
-        read_source(path, "坏图.png")
+        read_document(path, "坏图.png")
     assert "坏图.png" in str(caught.value) and str(tmp_path) not in str(caught.value)
 
 
@@ -102,7 +102,7 @@ def test_truncated_image_is_a_chinese_error(tmp_path: Path, scan) -> None:
     scan.save(path)
     path.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(InputFileError, match="图片文件已损坏"):
-        read_source(path, "cut.png")
+        read_document(path, "cut.png")
 
 
 def test_image_over_40_megapixels_is_refused(tmp_path: Path) -> None:
@@ -111,14 +111,14 @@ def test_image_over_40_megapixels_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.png"
     Image.new("1", (8000, 6000), 1).save(path)  # 48 megapixels, a small file
     with pytest.raises(InputFileError, match="图片过大.*40 百万像素"):
-        read_source(path, "huge.png")
+        read_document(path, "huge.png")
 
 
 def test_long_scan_is_refused_before_ocr(tmp_path: Path, scan) -> None:
     path = tmp_path / "long-scan.pdf"
     scan.save(path, save_all=True, append_images=[scan, scan])
     with pytest.raises(InputFileError, match="超过上限 2 页"):
-        read_source(path, "long-scan.pdf", limits=ReadLimits(max_ocr_pages=2))
+        read_document(path, "long-scan.pdf", limits=ReadLimits(max_ocr_pages=2))
 
 
 def test_rows_join_boxes_in_reading_order() -> None:

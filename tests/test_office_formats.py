@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from assistant.checks.table import load_table
+from assistant.document import office_convert
+from assistant.document.readers import read_document
 from assistant.errors import InputFileError
-from assistant.ingest import office_convert
-from assistant.ingest.readers import read_source
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
@@ -99,12 +99,12 @@ def sample_doc(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         pytest.skip("LibreOffice (soffice) is not installed: cannot make a .doc fixture")
     folder = tmp_path_factory.mktemp("doc")
     source = write_word_docx(folder / "source.docx")
-    expected = read_source(source).text
+    expected = read_document(source).text
     return to_doc(source, folder / "报告.doc"), expected
 
 
 def test_xls_sheets_become_lines_like_xlsx(tmp_path: Path) -> None:
-    text = read_source(write_xls(tmp_path / "指标.xls")).text
+    text = read_document(write_xls(tmp_path / "指标.xls")).text
     assert text.splitlines() == [
         "【工作表：绩效指标】",
         "2023年度项目支出绩效指标",
@@ -129,41 +129,41 @@ def test_a_corrupt_xls_is_a_chinese_error(tmp_path: Path) -> None:
     path = tmp_path / "坏表.xls"
     path.write_bytes(os.urandom(4096))
     with pytest.raises(InputFileError, match="不是有效的 Excel（.xls）文件") as caught:
-        read_source(path, "坏表.xls")
+        read_document(path, "坏表.xls")
     assert "坏表.xls" in str(caught.value) and str(tmp_path) not in str(caught.value)
     with pytest.raises(InputFileError, match="不是有效的 Excel（.xls）文件"):
         load_table(path, "坏表.xls")
     damaged = tmp_path / "截断.xls"  # the OLE signature, then junk
     damaged.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4096))
     with pytest.raises(InputFileError, match="Excel"):
-        read_source(damaged, "截断.xls")
+        read_document(damaged, "截断.xls")
 
 
 def test_an_xls_over_the_cell_limit_is_refused(tmp_path: Path) -> None:
-    from assistant.ingest.limits import ReadLimits
+    from assistant.document.limits import ReadLimits
 
     with pytest.raises(InputFileError, match="单元格过多"):
-        read_source(write_xls(tmp_path / "t.xls"), limits=ReadLimits(max_sheet_cells=5))
+        read_document(write_xls(tmp_path / "t.xls"), limits=ReadLimits(max_sheet_cells=5))
 
 
 @needs_soffice
 def test_doc_is_converted_and_read_like_the_docx(sample_doc: tuple[Path, str]) -> None:
     path, expected = sample_doc
     assert "基本支出 | 320" in expected.splitlines()  # the table survived as table rows
-    assert read_source(path, "报告.doc").text == expected
+    assert read_document(path, "报告.doc").text == expected
 
 
 @needs_soffice
 def test_wps_is_read_as_a_doc(sample_doc: tuple[Path, str], tmp_path: Path) -> None:
     path, expected = sample_doc
     wps = shutil.copyfile(path, tmp_path / "报告.wps")
-    assert read_source(wps, "报告.wps").text == expected
+    assert read_document(wps, "报告.wps").text == expected
 
 
 @needs_soffice
 def test_conversion_leaves_no_temporary_files(sample_doc: tuple[Path, str], tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    read_source(sample_doc[0], "报告.doc")
+    read_document(sample_doc[0], "报告.doc")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -174,7 +174,7 @@ def test_a_junk_doc_is_refused_before_any_conversion(tmp_path: Path, monkeypatch
         path = tmp_path / name
         path.write_bytes("这不是 Word 文件".encode() * 50)
         with pytest.raises(InputFileError, match="不是有效的 Word/WPS") as caught:
-            read_source(path, name)
+            read_document(path, name)
         assert name in str(caught.value)
     assert calls == []
 
@@ -184,7 +184,7 @@ def test_without_libreoffice_a_doc_asks_to_save_as_docx(tmp_path: Path, monkeypa
     path = tmp_path / "旧报告.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))  # an OLE file: the check passes
     with pytest.raises(InputFileError, match=r"另存为 \.docx") as caught:
-        read_source(path, "旧报告.doc")
+        read_document(path, "旧报告.doc")
     assert "旧报告.doc" in str(caught.value) and "LibreOffice" in str(caught.value)
 
 
@@ -196,7 +196,7 @@ def test_a_failed_conversion_is_a_chinese_error(tmp_path: Path, monkeypatch) -> 
     path = tmp_path / "损坏.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
     with pytest.raises(InputFileError, match="无法转换为 .docx") as caught:
-        read_source(path, "损坏.doc")
+        read_document(path, "损坏.doc")
     assert str(tmp_path) not in str(caught.value)
 
 
@@ -215,7 +215,7 @@ def test_ofd_has_its_own_message(tmp_path: Path) -> None:
     path = tmp_path / "通知.ofd"
     path.write_bytes(b"PK\x03\x04 ofd")
     with pytest.raises(InputFileError, match="OFD 版式文件暂不支持，请导出为 PDF 或 Word 后再导入"):
-        read_source(path, "通知.ofd")
+        read_document(path, "通知.ofd")
 
 
 def test_a_folder_with_md_xls_and_ofd(tmp_path: Path, make_settings) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from assistant.checks.checker import check_text
+from assistant.document.pdf_layout import PdfLayout, read_layout
+from assistant.document.readers import read_document
 from assistant.errors import InputFileError
-from assistant.ingest.pdf_layout import PdfLayout, read_layout
-from assistant.ingest.readers import read_source
 from tests.conftest import run_cli
 
 # A real published 部门决算 disclosure template, kept outside the project: set ASSISTANT_REAL_DOCS to the
@@ -261,7 +261,7 @@ def test_every_character_maps_back_to_the_raw_text(synthetic: tuple[Path, PdfLay
 
 def test_checker_finds_the_planted_error_in_the_logical_text(synthetic: tuple[Path, PdfLayout]) -> None:
     path, layout = synthetic
-    source = read_source(path)
+    source = read_document(path)
     assert source.text == layout.text and len(source.tables) == 1
     errors = [f for f in check_text(source.text) if f.kind == "part_sum"]
     assert errors and errors[0].text == "9859.38万元"

@@ -137,6 +137,51 @@ def test_an_evidence_file_supports_exactly_the_fact_it_states(kb: KnowledgeBase,
         assert fact_at(result, phrase)[1].verdict == "unsupported", phrase
 
 
+def _two_page_pdf(path: Path, pages: list[str]) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(path))
+    for text in pages:
+        pdf.setFont("STSong-Light", 12)
+        pdf.drawString(72, 760, text)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+@pytest.mark.slow
+def test_scanned_and_pdf_evidence_support_claims_and_citations_name_the_page(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    from tests.sample_scans import render_text
+
+    evidence = tmp_path / "佐证材料"
+    evidence.mkdir()
+    # a photographed certificate: no text layer, read by OCR
+    render_text("荣誉证书\n炎陵县科技派驻服务获评国家科技部优秀典型事迹，并参加央视巡展。\n科学技术部办公厅").save(
+        evidence / "荣誉证书.jpg", quality=90
+    )
+    _two_page_pdf(
+        evidence / "产业链通知.pdf",
+        ["株洲市工业和信息化局关于2023年度产业链建设情况的通知", "炎陵县已建成全国最大规模的钽铌材料产业集群。"],
+    )
+    result = review(SEED_TEXT, kb=kb, evidence=[evidence], draft_name=SEED.name)
+
+    _, verdict = fact_at(result, "获评国家科技部优秀典型事迹")
+    assert verdict.verdict == "supported" and verdict.citation.origin == "evidence"
+    assert verdict.citation.source.endswith("荣誉证书.jpg") and verdict.citation.page == 1
+    assert "优秀典型事迹" in verdict.citation.quote
+
+    _, verdict = fact_at(result, "全国最大规模的钽铌材料产业集群")
+    assert verdict.verdict == "supported" and verdict.citation.source.endswith("产业链通知.pdf")
+    assert verdict.citation.page == 2 and "第 2 页" in verdict.citation.label()
+    assert verdict.citation.to_dict()["page"] == 2
+    assert fact_at(result, "入选省级工业新产品")[1].verdict == "unsupported"
+
+
 def test_negated_or_lower_level_evidence_contradicts(kb: KnowledgeBase, tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     evidence.mkdir()

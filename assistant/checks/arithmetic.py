@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from assistant.checks.figures import Figure
-from assistant.checks.numbers import format_decimal
+from assistant.document.numbers import format_decimal
 
 HUNDRED = Decimal(100)
 

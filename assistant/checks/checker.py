@@ -13,6 +13,7 @@ from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
 from assistant.checks.targets import check_target_claims
+from assistant.document.model import Document
 
 
 def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
@@ -30,6 +31,19 @@ def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
     else:
         findings += check_target_claims(draft, None)
     return sort_findings(_deduplicate(findings))
+
+
+def check_document(document: Document, table: FiguresTable | None = None) -> list[Finding]:
+    """:func:`check_text` over a document's logical text; each finding also names its page (PDF, scan)."""
+    return on_pages(check_text(document.text, table), document)
+
+
+def on_pages(findings: list[Finding], document: Document) -> list[Finding]:
+    """Set each finding's page from the document's page starts (spans index its logical text)."""
+    if document.pages:
+        for finding in findings:
+            finding.page = document.page_at(finding.start)
+    return findings
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:

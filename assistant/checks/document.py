@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from assistant.checks.figures import Figure, extract_figures
+from assistant.document.sentences import sentence_spans
 
-_SENTENCE_END = re.compile(r"[。！？!?]|\n")
 _CLAUSE_MARK = "，,；;：:、（(）)"
 _CLAUSE_MARKS = re.compile(f"[{re.escape(_CLAUSE_MARK)}]")
 _NEWLINE = re.compile("\n")
@@ -246,12 +246,5 @@ def _trailing_words_start(text: str, start: int, end: int) -> int:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    sentences = []
-    cursor = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() > cursor:
-            sentences.append(Sentence(cursor, match.end()))
-        cursor = match.end()
-    if cursor < len(text):
-        sentences.append(Sentence(cursor, len(text)))
-    return sentences or [Sentence(0, len(text))]
+    """The draft cut into sentences that tile it (line breaks included), by the one shared splitter."""
+    return [Sentence(s, e) for s, e in sentence_spans(text, trim=False)]

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.checks.numbers import SCALE_WORDS, half_unit, parse_arabic, parse_chinese
 from assistant.checks.units import Unit, unit_table
+from assistant.document.numbers import SCALE_WORDS, half_unit, parse_arabic, parse_chinese
 
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"

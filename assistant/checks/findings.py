@@ -30,6 +30,7 @@ class Finding:
     expected: str | None = None
     found: str | None = None
     related: list[Span] = field(default_factory=list)
+    page: int | None = None  # 1-based page of a PDF or scan the span starts on
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -46,6 +47,8 @@ class Finding:
             data["found"] = self.found
         if self.related:
             data["related"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.related]
+        if self.page is not None:
+            data["page"] = self.page
         return data
 
 

@@ -33,8 +33,10 @@ def render_text(text: str, findings: list[Finding], source: str = "") -> str:
     for finding in findings:
         line, column = draft.line_col(finding.start)
         where = f"{source}:" if source else ""
+        page = f"（第 {finding.page} 页）" if finding.page is not None else ""
         lines.append(
-            f"{where}{line}:{column} {SEVERITY_LABEL[finding.severity]}［{KIND_LABEL.get(finding.kind, finding.kind)}］"
+            f"{where}{line}:{column}{page} {SEVERITY_LABEL[finding.severity]}"
+            f"［{KIND_LABEL.get(finding.kind, finding.kind)}］"
         )
         lines.append(f"    {sentence_with_mark(draft, finding)}")
         lines.append(f"    {finding.message}")

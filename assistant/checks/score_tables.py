@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from assistant.checks.findings import Finding, Span
-from assistant.checks.numbers import FULL_WIDTH, half_unit
+from assistant.document.numbers import FULL_WIDTH, half_unit
 
 # (blanks are matched by one \s* each, never by two in a row: "5" and a long run of blanks is read in one pass)
 _NUMBER = re.compile(r"^\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(?:分\s*)?$")

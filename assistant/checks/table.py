@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.checks.names import vocabulary
-from assistant.checks.numbers import FULL_WIDTH, MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS
 from assistant.checks.units import unit_table
+from assistant.document.numbers import FULL_WIDTH, MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS
 from assistant.errors import InputFileError
 
 if TYPE_CHECKING:
-    from assistant.ingest.limits import ReadLimits
+    from assistant.document.limits import ReadLimits
 
 COLUMNS = {
     "name": ("name", "名称", "指标", "项目", "指标名称"),
@@ -151,7 +151,7 @@ def records_from_csv_text(text: str, shown: str) -> list[dict[str, Any]]:
 
 
 def _read_text(path: Path, shown: str) -> str:
-    from assistant.ingest.readers import decode_text
+    from assistant.document.readers import decode_text
 
     return decode_text(path.read_bytes(), shown).text
 
@@ -159,8 +159,8 @@ def _read_text(path: Path, shown: str) -> str:
 def _xlsx_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dict[str, Any]]:
     from openpyxl import load_workbook
 
-    from assistant.ingest.limits import DEFAULT_LIMITS, check_archive
-    from assistant.ingest.readers import sheet_rows
+    from assistant.document.limits import DEFAULT_LIMITS, check_archive
+    from assistant.document.readers import sheet_rows
 
     limits = limits or DEFAULT_LIMITS
     check_archive(path, shown, limits)
@@ -184,8 +184,8 @@ def _xlsx_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dic
 
 def _xls_records(path: Path, shown: str, limits: ReadLimits | None) -> list[dict[str, Any]]:
     """The first sheet of an .xls, its first row the header (as for .xlsx); empty cells become None."""
-    from assistant.ingest.limits import DEFAULT_LIMITS
-    from assistant.ingest.spreadsheets import xls_sheets
+    from assistant.document.limits import DEFAULT_LIMITS
+    from assistant.document.spreadsheets import xls_sheets
 
     try:
         first = next(iter(xls_sheets(path, shown, limits or DEFAULT_LIMITS)), None)

@@ -11,8 +11,8 @@ import re
 from dataclasses import asdict, dataclass
 
 from assistant.checks.figures import extract_figures
+from assistant.document.structure import find_headings
 from assistant.drafting.templates import Section, Template
-from assistant.ingest.structure import find_headings
 
 _EMPTY_PHRASE = re.compile(
     r"(?:进一步|持续|不断|切实|全面|大力|认真|着力|积极)(?:加强|提升|完善|推进|提高|强化|规范|做好|抓好|落实|优化)"

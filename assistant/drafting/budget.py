@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.checks.numbers import round_half_up
 from assistant.checks.table import FiguresTable, Row
 from assistant.checks.units import unit_table
+from assistant.document.numbers import round_half_up
 from assistant.errors import AssistantError
 
 FUND_ROWS = ("政府性基金预算支出", "国有资本经营预算支出", "社会保险基金预算支出")

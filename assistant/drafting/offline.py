@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.checks.names import vocabulary
-from assistant.checks.numbers import round_half_up
 from assistant.checks.table import FiguresTable, Row
+from assistant.document.numbers import round_half_up
 from assistant.drafting.budget import THREE_PUBLIC_ITEMS, Budget, budget_from, share
 from assistant.drafting.templates import Section
 from assistant.errors import AssistantError

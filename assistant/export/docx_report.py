@@ -39,8 +39,8 @@ from docx.text.parfmt import ParagraphFormat
 from docx.text.run import Run
 from lxml import etree
 
+from assistant.document.structure import classify_heading, find_headings
 from assistant.errors import AssistantError
-from assistant.ingest.structure import classify_heading, find_headings
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -74,7 +74,7 @@ MARGIN_LEFT = Mm(28)
 MARGIN_RIGHT = Mm(26)
 
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
-# Sub-heading styles of assistant.ingest.structure and the outline level each gets in the body.
+# Sub-heading styles of assistant.document.structure and the outline level each gets in the body.
 _SUBHEADING_LEVELS = {"paren_cn": 2, "arabic": 3, "paren_arabic": 3}
 MAX_HEADING_CHARS = 60  # a longer "heading" is a numbered sentence and stays body text
 
@@ -473,7 +473,7 @@ def split_report(text: str, title: str = "") -> ReportDocument:
     """Split plain report text into a :class:`ReportDocument`.
 
     Top-level headings (一、二、…, and an Arabic "8、" that continues them, see
-    :func:`assistant.ingest.structure.find_headings`) start the sections. A first line before any heading
+    :func:`assistant.document.structure.find_headings`) start the sections. A first line before any heading
     is the title (``title``, when given, replaces it); form fields of a cover page (单位名称：…, 填报日期：…)
     fill ``unit`` and ``date``, a "（此页为封面）" mark is dropped, and any other text before the first
     heading is kept as the preamble.

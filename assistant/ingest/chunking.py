@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.ingest.structure import SectionIndex
+from assistant.document.sentences import sentence_spans
+from assistant.document.structure import SectionIndex
 
-_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)】》]*|\n+")
 _CLAUSE_END = re.compile(r"[，、,：:]")
 _NUMBER_CHAR = re.compile(r"[0-9０-９.．,，%％]")
 
@@ -21,26 +21,6 @@ class Piece:
     end: int
     section: str  # path where the chunk's first body line stands
     sections: tuple[str, ...] = ()  # every section path the chunk covers, first included
-
-
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of ``text[start:end]`` (ends at 。！？； or line breaks), whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        spans.append((cursor, match.end()))
-        cursor = match.end()
-    if cursor < end:
-        spans.append((cursor, end))
-    trimmed = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
 
 
 def _safe_cut(text: str, start: int, limit: int) -> int:
@@ -68,16 +48,18 @@ def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
     return parts
 
 
-def chunk_text(text: str, min_chars: int = 300, max_chars: int = 600) -> list[Piece]:
+def chunk_text(
+    text: str, min_chars: int = 300, max_chars: int = 600, index: SectionIndex | None = None
+) -> list[Piece]:
     """Chunks of whole sentences, at most ``max_chars`` long (a longer sentence is cut at a clause mark).
 
     A chunk ends before a heading once it holds ``min_chars`` (before a top-level heading, once it holds
     a quarter of that), so chunks follow the document's sections and small sections are packed together.
     """
-    index = SectionIndex(text)
+    index = index or SectionIndex(text)  # a Document hands over the heading tree it already built
     depth_at = {h.start: h.depth for h in index.headings}
     units: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text, 0, len(text)):
+    for s, e in sentence_spans(text, semicolons=True):
         units.extend(split_long(text, s, e, max_chars) if e - s > max_chars else [(s, e)])
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []

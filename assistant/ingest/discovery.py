@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from assistant.document.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES
 from assistant.errors import InputFileError
-from assistant.ingest.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES
 from assistant.store.chroma_store import doc_id_for
 
 

@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.document.limits import ReadLimits
+from assistant.document.model import Document
+from assistant.document.readers import read_document, unexpected_problem
 from assistant.embeddings.backends import CachedEmbeddings
 from assistant.errors import AssistantError, InputFileError
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.discovery import SourceFile, discover
-from assistant.ingest.limits import ReadLimits
 from assistant.ingest.metadata import describe, document_type
-from assistant.ingest.readers import read_source, unexpected_problem
 from assistant.store.chroma_store import ChunkStore, FileRecord, StoredChunk, chunk_id
 
 WRITE_BATCH = 16  # chunks embedded and written to the store per call
@@ -69,11 +70,12 @@ def file_hash(path: Path) -> str:
 
 
 def _prepare_chunks(
-    item: SourceFile, text: str, content_hash: str, min_chars: int, max_chars: int
+    item: SourceFile, document: Document, content_hash: str, min_chars: int, max_chars: int
 ) -> tuple[list[StoredChunk], FileRecord]:
+    text = document.text
     info = describe(text, item.source)
     doc_type = info.doc_type if info.doc_type != "other" else document_type(item.path.as_posix())
-    pieces = chunk_text(text, min_chars, max_chars)
+    pieces = chunk_text(text, min_chars, max_chars, document.sections)
     chunks = [
         StoredChunk(
             id=chunk_id(item.doc_id, content_hash, i),
@@ -89,6 +91,8 @@ def _prepare_chunks(
             unit=info.unit,
             file_hash=content_hash,
             sections=p.sections,
+            page=document.page_at(p.start),
+            page_breaks=tuple(b for b in document.pages if p.start < b < p.end),
         )
         for i, p in enumerate(pieces)
     ]
@@ -172,8 +176,8 @@ def ingest(
             progress.file_done(item.source, "unchanged")
             continue
         try:
-            source_text = read_source(item.path, item.source, max_bytes, limits)
-            chunks, record = _prepare_chunks(item, source_text.text, content_hash, min_chars, max_chars)
+            document = read_document(item.path, item.source, max_bytes, limits)
+            chunks, record = _prepare_chunks(item, document, content_hash, min_chars, max_chars)
         except Exception as exc:  # a parser or the chunker failing on one file must not stop the rest
             message = str(exc) if isinstance(exc, InputFileError) else _unexpected(item.source, exc)
             report.failed.append((item.source, message))
@@ -198,7 +202,7 @@ def ingest(
             continue
         (report.updated if existing else report.added).append(item.source)
         report.chunks_written += len(chunks)
-        report.chars_read += len(source_text.text)
+        report.chars_read += len(document.text)
         progress.file_done(item.source, "updated" if existing else "added")
 
     seen = {f.doc_id for f in files}

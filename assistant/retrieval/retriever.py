@@ -62,16 +62,28 @@ class SearchResult:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     warning: str = ""
+    page: int | None = None  # 1-based page of a PDF or scan the passage starts on
+    page_breaks: list[int] = field(default_factory=list)  # document offsets in the passage where a page starts
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of document offset ``offset`` inside this passage (None when the file has no pages)."""
+        if self.page is None:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
     def as_passage(self) -> dict[str, Any]:
         """The fields a citation needs: where the passage is and what it says."""
         return {"source": self.source, "section": self.section, "start": self.start, "end": self.end,
-                "text": self.text, "title": self.title, "year": self.year}  # fmt: skip
+                "text": self.text, "title": self.title, "year": self.year, "page": self.page}  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if not data["warning"]:
             data.pop("warning")
+        if data["page"] is None:
+            data.pop("page")
+        if not data["page_breaks"]:
+            data.pop("page_breaks")
         return data
 
 
@@ -180,6 +192,8 @@ class HybridRetriever:
                     bm25_rank=bm25_pos.get(cid),
                     dense_rank=dense_pos.get(cid),
                     warning=warning,
+                    page=chunk.page,
+                    page_breaks=list(chunk.page_breaks),
                 )
             )
         return SearchResponse(results, used, warning)

@@ -10,7 +10,8 @@ from importlib import resources
 import yaml
 
 from assistant.checks.document import Draft
-from assistant.ingest.structure import SectionIndex
+from assistant.document.sentences import sentence_spans
+from assistant.document.structure import SectionIndex
 
 # what a claim can hold; a claim may be several of the first four at once
 QUANTITATIVE, HONOUR, SUPERLATIVE, CAUSAL = "quantitative", "honour", "superlative", "causal"
@@ -22,7 +23,6 @@ KIND_LABELS = {
     POLICY: "政策规定", PLAN: "计划措施", BOILERPLATE: "套话", STATEMENT: "一般性表述",
 }  # fmt: skip
 
-_CLAIM_END = re.compile(r"[。！？!?；;]|\n")
 _ENUMERATION = re.compile(
     r"(?<=[，,：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六]|第[一二三四五六七八九十][，,、]|（\d{1,2}）|\(\d{1,2}\)"
     r"|\d{1,2}[、．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|其中)"
@@ -105,14 +105,7 @@ def cue_patterns() -> CuePatterns:
 def claim_spans(text: str) -> list[tuple[int, int]]:
     """Start and end of every claim-sized piece of ``text``, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
-    cursor = 0
-    pieces: list[tuple[int, int]] = []
-    for match in _CLAIM_END.finditer(text):
-        pieces.append((cursor, match.end()))
-        cursor = match.end()
-    if cursor < len(text):
-        pieces.append((cursor, len(text)))
-    for start, end in pieces:
+    for start, end in sentence_spans(text, semicolons=True, trim=False):
         cuts = (
             [start]
             + [m.start() for m in _ENUMERATION.finditer(text, start, end) if m.start() > start]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.checks.table import load_table
-from assistant.ingest.readers import read_source
+from assistant.document.readers import read_document
 from assistant.review.service import VERDICTS, ClaimResult, ReviewResult, review
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def evaluate_cases(
     results = []
     for case in data["cases"]:
         draft_path = root / case["draft"]
-        text = read_source(draft_path).text
+        text = read_document(draft_path).text
         table = load_table(root / case["data"]) if case.get("data") else None
         evidence = [root / case["evidence"]] if case.get("evidence") else None
         result = review(

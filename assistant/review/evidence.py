@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from assistant.retrieval.retriever import HybridRetriever, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
+    from assistant.document.limits import ReadLimits
     from assistant.embeddings.backends import CachedEmbeddings
-    from assistant.ingest.limits import ReadLimits
     from assistant.knowledge import KnowledgeBase
     from assistant.store.chroma_store import ChunkStore, StoredChunk
 
@@ -44,11 +44,20 @@ class Passage:
     doc_type: str
     year: int | None
     unit: str = ""  # the reporting unit a report is about (empty when unknown)
+    page: int | None = None  # 1-based page the passage starts on (PDFs and scans)
+    page_breaks: tuple[int, ...] = ()  # file offsets inside the passage where a new page starts
 
     @classmethod
     def of(cls, result: SearchResult, origin: str, source: str | None = None) -> Passage:
         return cls(origin, source or result.source, result.title, result.section, result.start, result.text,
-                   result.doc_type, result.year, result.unit)  # fmt: skip
+                   result.doc_type, result.year, result.unit, result.page,
+                   tuple(result.page_breaks))  # fmt: skip
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of file offset ``offset`` inside this passage (None for a file without pages)."""
+        if self.page is None:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
 @dataclass(frozen=True)
@@ -61,21 +70,26 @@ class Citation:
     start: int
     end: int
     quote: str
+    page: int | None = None  # 1-based page of a PDF or scan the quote starts on
 
     @classmethod
     def in_passage(cls, passage: Passage, start: int, end: int) -> Citation:
         return cls(passage.origin, passage.source, passage.section, passage.start + start, passage.start + end,
-                   passage.text[start:end])  # fmt: skip
+                   passage.text[start:end], passage.page_at(passage.start + start))  # fmt: skip
 
     def label(self) -> str:
         where = f"“{self.section}”，" if self.section else ""
         if self.origin == DATA:
             return f"数据表“{self.source}”"
-        return f"{ORIGIN_LABELS[self.origin]}“{self.source}”（{where}第 {self.start}–{self.end} 字）"
+        page = f"第 {self.page} 页，" if self.page is not None else ""
+        return f"{ORIGIN_LABELS[self.origin]}“{self.source}”（{page}{where}第 {self.start}–{self.end} 字）"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"origin": self.origin, "source": self.source, "section": self.section, "start": self.start,
+        data = {"origin": self.origin, "source": self.source, "section": self.section, "start": self.start,
                 "end": self.end, "quote": self.quote}  # fmt: skip
+        if self.page is not None:
+            data["page"] = self.page
+        return data
 
 
 def _shingles(text: str) -> set[str]:

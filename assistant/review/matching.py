@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.checks.names import canonical_text
+from assistant.document.sentences import sentence_spans
 
 _DROP = re.compile(r"[\s“”‘’\"'「」『』《》〈〉【】（）()、，,。；;：:！？!?·—\-…|]+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -161,21 +162,6 @@ def years_in(text: str) -> set[int]:
     return {int(m.group(1)) for m in _YEAR.finditer(text)}
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of a passage: split at 。！？； and line ends, whitespace trimmed."""
-    spans = []
-    cursor = 0
-    for match in re.finditer(r"[。！？!?；;]|\n", text):
-        spans.append((cursor, match.end()))
-        cursor = match.end()
-    if cursor < len(text):
-        spans.append((cursor, len(text)))
-    trimmed = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b - a >= 2:
-            trimmed.append((a, b))
-    return trimmed
+def passage_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of a passage: split at 。！？； and line ends, whitespace trimmed, at least 2 characters."""
+    return sentence_spans(text, semicolons=True, min_chars=2)

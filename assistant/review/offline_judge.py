@@ -33,8 +33,8 @@ from assistant.review.matching import (
     level_of,
     negated,
     normalize,
+    passage_sentences,
     places,
-    sentence_spans,
     significant_digits,
     similarity,
     years_in,
@@ -104,7 +104,7 @@ class _ParsedPassage:
 @lru_cache(maxsize=4096)
 def _parse(passage: Passage) -> _ParsedPassage:
     draft = Draft.parse(passage.text)
-    sentences = sentence_spans(passage.text)
+    sentences = passage_sentences(passage.text)
     stated = []
     for j, figure in enumerate(draft.figures):
         a, b = next(((x, y) for x, y in sentences if x <= figure.start < y), (figure.start, figure.end))

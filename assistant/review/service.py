@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.checks.against_data import TableReference, table_references
 from assistant.checks.arithmetic import Interval
-from assistant.checks.checker import check_text
+from assistant.checks.checker import check_text, on_pages
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.table import FiguresTable
-from assistant.ingest.limits import ReadLimits
+from assistant.document.limits import ReadLimits
+from assistant.document.model import Document
 from assistant.ingest.metadata import describe
 from assistant.review.claims import HONOUR, KIND_LABELS, POLICY, SUPERLATIVE, Claim, extract_claims
 from assistant.review.evidence import DATA, Citation, EvidenceFolder, EvidenceSearch, Passage
@@ -113,7 +114,7 @@ class ReviewResult:
 
 
 def review(
-    text: str,
+    text: str | Document,
     *,
     table: FiguresTable | None = None,
     table_name: str = "数据表",
@@ -126,7 +127,12 @@ def review(
     """Claims of ``text`` judged against the table, the evidence files and the knowledge base.
 
     ``on_wait(elapsed_seconds, attempt)`` reports each wait for the LLM judge (assistant.llm.deadline).
+    A :class:`Document` (a PDF, a scan, a Word file read once by the document model) is reviewed by its
+    logical text, and every finding also names its page.
     """
+    document = text if isinstance(text, Document) else Document.plain(text, draft_name)
+    text = document.text
+    draft_name = draft_name or document.name
     draft = Draft.parse(text)
     claims = extract_claims(text, draft)
     info = describe(text, draft_name or "draft.txt")
@@ -210,7 +216,7 @@ def review(
         notices += llm_judge.notices
     judge = "llm" if llm_judge is not None and any(r.judge == "llm" for r in results) else "offline"
     notices.insert(0, llm_judge.notice if judge == "llm" and llm_judge else OFFLINE_NOTICE)
-    findings = sort_findings(numeric + _claim_findings(results))
+    findings = on_pages(sort_findings(numeric + _claim_findings(results)), document)
     return ReviewResult(text, results, findings, judge, notices, excluded)
 
 

@@ -37,6 +37,14 @@ class StoredChunk:
     unit: str
     file_hash: str
     sections: tuple[str, ...] = ()  # every section path the chunk covers
+    page: int | None = None  # 1-based page the chunk starts on (PDFs and scans)
+    page_breaks: tuple[int, ...] = ()  # document offsets inside the chunk where a new page starts
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of document offset ``offset`` (inside this chunk)."""
+        if self.page is None:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -53,6 +61,10 @@ class StoredChunk:
         }
         if self.year is not None:
             meta["year"] = self.year
+        if self.page is not None:
+            meta["page"] = self.page
+            if self.page_breaks:
+                meta["page_breaks"] = ",".join(str(b) for b in self.page_breaks)
         return meta
 
     @classmethod
@@ -71,6 +83,8 @@ class StoredChunk:
             unit=str(meta.get("unit", "")),
             file_hash=str(meta["file_hash"]),
             sections=tuple(str(meta.get("sections") or meta.get("section", "")).split(SECTION_SEPARATOR)),
+            page=int(meta["page"]) if meta.get("page") is not None else None,
+            page_breaks=tuple(int(b) for b in str(meta.get("page_breaks") or "").split(",") if b),
         )
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from assistant.access import Access, owner_of, view_for
 from assistant.chat.modes import AUTO, MODE_LABELS
+from assistant.document.limits import ReadLimits
 from assistant.errors import AssistantError
-from assistant.ingest.limits import ReadLimits
 from assistant.paths import display_name, file_name, inside, new_id
 from assistant.settings import Settings, public_url
 from assistant.ui.identity import (
@@ -35,7 +35,8 @@ MODE_CHOICES = [AUTO, *MODE_LABELS.values()]
 GRID_HEADERS = ["名称", "数值", "单位", "目标值", "上年数"]
 DOC_HEADERS = ["文件", "类型", "年度", "单位", "片段数", "上传者"]
 TYPE_FOLDERS = {"报告": "reports", "政策": "policies"}
-DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md")
+# a draft may come in every format the document model reads (images and scans through OCR)
+DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md", ".xlsx", ".xls", ".png", ".jpg", ".jpeg")
 STREAM_REFRESH = 0.1  # seconds between chat updates while an answer streams
 
 
@@ -124,8 +125,8 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
     import gradio as gr
 
     from assistant.chat.service import respond
+    from assistant.document.readers import SUPPORTED_SUFFIXES
     from assistant.drafting.templates import load_template
-    from assistant.ingest.readers import SUPPORTED_SUFFIXES
     from assistant.ui import api
     from assistant.ui.markup import chat_display, md_lines, md_text
     from assistant.ui.render import render_checked, render_claims, render_sources
@@ -322,8 +323,8 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         ]
 
     def upload(files: list[Any] | None, kind: str, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
-        from assistant.ingest.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES, read_source
-        from assistant.ui.progress import GradioProgress
+        from assistant.document.readers import REFUSED_SUFFIXES, SUPPORTED_SUFFIXES, read_document
+        from assistant.ui.progress import GradioProgress, ocr_progress
 
         who = services.identify(request)
         if not files:
@@ -350,7 +351,10 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
                 staged.parent.mkdir(parents=True)
                 try:
                     shutil.copyfile(_temp_path(item), staged)
-                    read_source(staged, name, services.max_bytes, services.read_limits)  # refused before it is placed
+                    # refused before it is placed; read once (the pipeline gets the same document back)
+                    read_document(
+                        staged, name, services.max_bytes, services.read_limits, ocr_progress(progress, name)
+                    )
                 except AssistantError as exc:
                     problems.append(str(exc))
                     continue
@@ -459,8 +463,9 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         target = inside(services.exports, services.new_export_dir() / f"{shown}.docx")
         return str(export_workspace_docx(ws, target))
 
-    def import_draft(file: Any, request: gr.Request):
-        from assistant.ingest.readers import read_source
+    def import_draft(file: Any, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
+        from assistant.document.readers import read_document
+        from assistant.ui.progress import ocr_progress
 
         who = services.identify(request)
         if file is None:
@@ -469,7 +474,10 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         if Path(name).suffix not in DRAFT_SUFFIXES:
             return gr.update(), md_text(f"“{name}”的格式不支持（支持 {'、'.join(DRAFT_SUFFIXES)}）。")
         try:
-            text = read_source(_temp_path(file), name, services.max_bytes, services.read_limits).text
+            document = read_document(
+                _temp_path(file), name, services.max_bytes, services.read_limits, ocr_progress(progress, name)
+            )
+            text = document.text
         except AssistantError as exc:
             return gr.update(), md_text(f"导入失败：{exc}")
         if len(text) > settings.max_check_chars:
@@ -479,10 +487,18 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         ws = services.store.load(who.key)
         ws.draft = text
         services.store.save(ws)
-        return text, md_text(f"已导入“{name}”（{len(text)} 字）。在对话中选“核查数字”或“审核依据”即可检查。")
+        how = ""
+        if document.ocr_pages:
+            how = f"其中 {len(document.ocr_pages)} 页为扫描件，经文字识别读取，请核对识别结果。"
+        elif document.tables:
+            how = f"含 {len(document.tables)} 个表格，每行一行、单元格以“|”分隔。"
+        return text, md_text(
+            f"已导入“{name}”（{len(text)} 字）。{how}在对话中选“核查数字”或“审核依据”即可检查。"
+        )
 
-    def add_evidence(files: list[Any] | None, request: gr.Request):
-        from assistant.ingest.readers import SUPPORTED_SUFFIXES
+    def add_evidence(files: list[Any] | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008 - how Gradio injects progress
+        from assistant.document.readers import SUPPORTED_SUFFIXES, read_document
+        from assistant.ui.progress import ocr_progress
 
         who = services.identify(request)
         if not files:
@@ -494,6 +510,13 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
             name = file_name(_original_name(item), "佐证材料", SUPPORTED_SUFFIXES)
             if Path(name).suffix not in SUPPORTED_SUFFIXES:
                 refused.append(f"“{name}”的格式不支持（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
+                continue
+            try:  # read now (a scan is OCRed with progress shown); the review gets the same document back
+                read_document(
+                    _temp_path(item), name, services.max_bytes, services.read_limits, ocr_progress(progress, name)
+                )
+            except AssistantError as exc:
+                refused.append(str(exc))
                 continue
             shutil.copyfile(_temp_path(item), inside(folder, folder / name))
         names = sorted(p.name for p in folder.iterdir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from assistant.ingest.pipeline import Progress
@@ -40,3 +41,12 @@ class GradioProgress(Progress):
         self.files_finished += 1
         self.current, self.chunks_total, self.chunks_finished = "", 0, 0
         self._show()
+
+
+def ocr_progress(progress: Any, name: str) -> Callable[[int, int], None]:
+    """An ``on_page`` callback showing a long OCR in Gradio's progress bar."""
+
+    def on_page(done: int, total: int) -> None:
+        progress(done / max(total, 1), desc=f"“{name}”文字识别：第 {done}/{total} 页")
+
+    return on_page

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.checks.table import FiguresTable, load_table, parse_records, records_from_csv_text
+from assistant.document.limits import ReadLimits
 from assistant.errors import InputFileError
-from assistant.ingest.limits import ReadLimits
 
 COLUMNS = ("name", "value", "unit", "target", "prior_year")
 HEADERS = ("名称", "数值", "单位", "目标值", "上年数")

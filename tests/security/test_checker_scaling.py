@@ -17,9 +17,9 @@ import pytest
 
 from assistant.checks.checker import check_text
 from assistant.checks.figures import extract_figures
-from assistant.checks.numbers import MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS, format_decimal
 from assistant.checks.report import render_text
 from assistant.checks.table import table_from_rows
+from assistant.document.numbers import MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS, format_decimal
 
 REPORT_CLAUSE = "项目支出12717584.6元，其中：人员经费4093973.19元，占31.92%，较上年增长5.2%（含结转3万元）、"
 CLAUSES = {

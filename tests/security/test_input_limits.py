@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from assistant.checks.table import load_table, table_from_rows
+from assistant.document.limits import ReadLimits
+from assistant.document.readers import read_document
+from assistant.document.structure import classify_heading, find_headings
 from assistant.errors import InputFileError
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.discovery import discover
-from assistant.ingest.limits import ReadLimits
-from assistant.ingest.readers import read_source
-from assistant.ingest.structure import classify_heading, find_headings
 from assistant.knowledge import KnowledgeBase
 from assistant.settings import Settings, load_settings
 from tests.conftest import run_cli
@@ -117,7 +117,7 @@ def _bm25_kb(make_settings, folder: Path, **overrides) -> KnowledgeBase:
 def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(docx_bomb: Path) -> None:
     assert docx_bomb.stat().st_size < 2 * MB
     error, peak, seconds = _traced(
-        lambda: read_source(docx_bomb, "报告.docx", limits=ReadLimits(max_zip_uncompressed=50 * MB))
+        lambda: read_document(docx_bomb, "报告.docx", limits=ReadLimits(max_zip_uncompressed=50 * MB))
     )
     assert isinstance(error, InputFileError)
     assert "报告.docx" in str(error) and "解压后共 301 MB" in str(error) and "上限 50 MB" in str(error)
@@ -134,7 +134,7 @@ def test_callers_that_pass_no_limits_get_the_default_limits(
     assert ReadLimits.from_settings(settings) == ReadLimits(
         max_zip_uncompressed=int(1.5 * MB), max_zip_entries=7, max_pdf_pages=3
     )
-    error, peak, _ = _traced(lambda: read_source(docx_bomb))
+    error, peak, _ = _traced(lambda: read_document(docx_bomb))
     assert isinstance(error, InputFileError) and "上限 200 MB" in str(error) and peak < 50
     result = run_cli(["check", str(docx_bomb)], subprocess_env)
     assert result.returncode == 2 and "上限 200 MB" in result.stderr and "Traceback" not in result.stderr
@@ -147,7 +147,7 @@ def test_an_xlsx_bomb_is_refused_as_figures_table_and_as_knowledge(bomb_dir: Pat
     bomb = _replace_part(
         template, bomb_dir / "table-bomb.xlsx", "xl/worksheets/sheet1.xml", _padded(b"</sheetData>", 40)
     )
-    for action in (lambda: load_table(bomb), lambda: read_source(bomb)):
+    for action in (lambda: load_table(bomb), lambda: read_document(bomb)):
         error, peak, _ = _traced(action)
         assert (
             isinstance(error, InputFileError) and "压缩比" in str(error) and "table-bomb.xlsx" in str(error)
@@ -159,7 +159,7 @@ def test_a_part_whose_header_understates_its_size_is_not_inflated(docx_bomb: Pat
     liar = tmp_path / "liar.docx"
     liar.write_bytes(docx_bomb.read_bytes())
     _patch_directory(liar, "word/document.xml", 24, 1024)  # "1 KB", really 300 MB
-    error, peak, _ = _traced(lambda: read_source(liar, "liar.docx"))
+    error, peak, _ = _traced(lambda: read_document(liar, "liar.docx"))
     assert isinstance(error, InputFileError) and "liar.docx" in str(error) and "不符" in str(error)
     assert peak < 50, f"traced peak {peak:.1f} MB"  # python-docx alone peaks at ~600 MB on this file
 
@@ -169,7 +169,7 @@ def test_overlapping_or_oversized_compressed_parts_are_refused(bomb_dir: Path, t
     liar.write_bytes((bomb_dir / "template.docx").read_bytes())
     _patch_directory(liar, "word/document.xml", 20, 10**9)
     with pytest.raises(InputFileError, match="相互重叠"):
-        read_source(liar)
+        read_document(liar)
 
 
 def test_too_many_parts_are_refused_even_when_the_end_record_understates_them(tmp_path: Path) -> None:
@@ -179,13 +179,13 @@ def test_too_many_parts_are_refused_even_when_the_end_record_understates_them(tm
             archive.writestr(f"p{i}.xml", "<a/>")
     limits = ReadLimits(max_zip_entries=50)
     with pytest.raises(InputFileError, match="60 个内部部件，超过上限 50 个"):
-        read_source(path, limits=limits)
+        read_document(path, limits=limits)
     data = bytearray(path.read_bytes())
     end = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, end + 8, 10, 10)  # the end record now says 10 entries
     path.write_bytes(bytes(data))
     with pytest.raises(InputFileError, match="60 个内部部件"):
-        read_source(path, limits=limits)
+        read_document(path, limits=limits)
 
 
 def test_a_compression_method_without_bounded_output_is_refused(bomb_dir: Path, tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_a_compression_method_without_bounded_output_is_refused(bomb_dir: Path, 
             method = zipfile.ZIP_BZIP2 if info.filename == "word/document.xml" else zipfile.ZIP_DEFLATED
             out.writestr(info.filename, src.read(info), compress_type=method)
     with pytest.raises(InputFileError, match="压缩方式"):
-        read_source(path)
+        read_document(path)
 
 
 def test_the_limits_reach_the_knowledge_base_ingest_and_review_evidence(
@@ -232,9 +232,9 @@ def test_a_pdf_longer_than_the_page_limit_is_refused(tmp_path: Path) -> None:
         pdf.drawString(40, 800, f"第{page + 1}页 绩效目标完成情况")
         pdf.showPage()
     pdf.save()
-    assert "第3页" in read_source(path, limits=ReadLimits(max_pdf_pages=3)).text
+    assert "第3页" in read_document(path, limits=ReadLimits(max_pdf_pages=3)).text
     with pytest.raises(InputFileError, match="PDF 共 3 页，超过上限 2 页"):
-        read_source(path, "long.pdf", limits=ReadLimits(max_pdf_pages=2))
+        read_document(path, "long.pdf", limits=ReadLimits(max_pdf_pages=2))
 
 
 def test_a_sheet_claiming_a_huge_dimension_is_read_by_its_real_cells(bomb_dir: Path, tmp_path: Path) -> None:
@@ -254,11 +254,11 @@ def test_a_sheet_claiming_a_huge_dimension_is_read_by_its_real_cells(bomb_dir: P
         handle.write(text.replace("</sheetData>", far_row + "</sheetData>").encode())
 
     path = _replace_part(template, tmp_path / "wide.xlsx", "xl/worksheets/sheet1.xml", huge)
-    error, peak, _ = _traced(lambda: read_source(path))
+    error, peak, _ = _traced(lambda: read_document(path))
     assert error is None and peak < 50
     assert load_table(path).get("公用经费").value == 2
     with pytest.raises(InputFileError, match="单元格过多"):
-        read_source(path, limits=ReadLimits(max_sheet_cells=1000))
+        read_document(path, limits=ReadLimits(max_sheet_cells=1000))
 
 
 # ---------------------------------------------------------------- 2. deep nesting
@@ -311,14 +311,14 @@ def test_recursion_in_a_parser_becomes_that_files_message(tmp_path: Path, make_s
     (folder / "b.txt").write_text(GOOD_TEXT, encoding="utf-8")
     import assistant.ingest.pipeline as pipeline
 
-    real = pipeline.read_source
+    real = pipeline.read_document
 
     def recursing(path: Path, *args, **kwargs):
         if path.name == "a.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "read_source", recursing)
+    monkeypatch.setattr(pipeline, "read_document", recursing)
     kb = _bm25_kb(make_settings, folder)
     report = kb.ingest()
     assert report.added == ["b.txt"]
@@ -534,11 +534,11 @@ def test_a_directory_or_a_pipe_is_refused_as_a_table_or_a_draft(tmp_path: Path) 
     draft_folder = tmp_path / "draft.txt"
     draft_folder.mkdir()
     with pytest.raises(InputFileError, match="文件夹"):
-        read_source(draft_folder)
+        read_document(draft_folder)
     pipe = tmp_path / "pipe.txt"
     os.mkfifo(pipe)
     with pytest.raises(InputFileError, match="不是普通文件"):
-        read_source(pipe)
+        read_document(pipe)
     with pytest.raises(InputFileError, match="不是普通文件"):
         load_table(tmp_path / "pipe.txt")
 

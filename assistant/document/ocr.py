@@ -89,7 +89,7 @@ def _engine() -> Any:
 
 
 def _problem(exc: BaseException) -> str:
-    from assistant.ingest.readers import unexpected_problem
+    from assistant.document.readers import unexpected_problem
 
     return unexpected_problem(exc)
 

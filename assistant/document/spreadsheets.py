@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from assistant.document.limits import DEFAULT_LIMITS, ReadLimits, megabytes
 from assistant.errors import InputFileError
-from assistant.ingest.limits import DEFAULT_LIMITS, ReadLimits, megabytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

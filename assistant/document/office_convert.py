@@ -16,8 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from assistant.document.spreadsheets import is_ole
 from assistant.errors import InputFileError
-from assistant.ingest.spreadsheets import is_ole
 
 
 def find_soffice() -> str | None:

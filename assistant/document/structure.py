@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from assistant.checks.numbers import parse_chinese
+from assistant.document.numbers import parse_chinese
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.document.model import Table
+from assistant.document.structure import classify_heading
 from assistant.errors import InputFileError
-from assistant.ingest.structure import classify_heading
 
 if TYPE_CHECKING:
-    from assistant.ingest.ocr import OcrLine, OnPage
+    from assistant.document.ocr import OcrLine, OnPage
 
 _SPACES = frozenset({" ", "\u3000", "\xa0", "\t"})
 _LATIN = re.compile(r"[A-Za-z0-9]")
@@ -42,24 +43,12 @@ _CELL_SEPARATOR = " | "
 Item = tuple[str, Any, int | None]  # (character, pdfplumber char object or None, raw index or None)
 
 
-@dataclass(frozen=True)
-class PdfTable:
-    page: int  # 1-based page the table starts on
-    pages: tuple[int, ...]
-    rows: list[list[str | None]]  # covered positions of a merged cell are None
-    spans: list[tuple[int, int, int, int]]  # (row, col, rowspan, colspan) of every merged cell
-    header_rows: int
-    caption: str
-    unit: str
-    note: str
-
-
 @dataclass
 class PdfLayout:
     raw: str
     text: str
     offsets: list[int]
-    tables: list[PdfTable]
+    tables: list[Table]  # with page, caption, unit, note and the span of their lines in ``text``
     page_starts: list[int]
     ocr_pages: tuple[int, ...] = ()  # 1-based pages without a text layer whose text OCR read
     ocr_lines: tuple[OcrLine, ...] = ()  # their boxes, in pixels of the page rendered at ocr.RENDER_DPI
@@ -302,7 +291,7 @@ def _ocr_line(row: list[OcrLine], page_no: int, scale: float, size: float, newli
 
 def _ocr_page(page: _Page, lines: list[OcrLine], scale: float) -> None:
     """Give a scanned page the OCR rows as its raw text and lines (raw indices from 0 on the page)."""
-    from assistant.ingest.ocr import ocr_rows
+    from assistant.document.ocr import ocr_rows
 
     rows = ocr_rows(lines)
     heights = [(max(b.bottom for b in r) - min(b.top for b in r)) / scale for r in rows]
@@ -338,7 +327,7 @@ def _read_scans(
     pages: list[_Page], path: Path, shown: str, max_ocr_pages: int, on_page: OnPage | None
 ) -> list[OcrLine]:
     """OCR the scanned pages in place (refused past ``max_ocr_pages``) and re-base all raw indices."""
-    from assistant.ingest.ocr import ocr_pages
+    from assistant.document.ocr import ocr_pages
 
     scans = [p.number + 1 for p in pages if p.scanned]
     if not scans:
@@ -581,7 +570,8 @@ def _write_table(out: _Writer, grid: _Grid) -> None:
             out.put("\n", None)
 
 
-def _logical(pages: list[_Page]) -> tuple[str, list[int]]:
+def _logical(pages: list[_Page]) -> tuple[str, list[int], dict[int, tuple[int, int]]]:
+    """The logical text, its offsets, and for each table (by id of its grid) the span of its lines."""
     stream = _stream(pages)
     by_width: dict[int, list[_Line]] = defaultdict(list)
     for obj, p in stream:
@@ -589,12 +579,15 @@ def _logical(pages: list[_Page]) -> tuple[str, list[int]]:
             by_width[round(p.width)].append(obj)
     metrics = _metrics(by_width)
     out = _Writer()
+    spans: dict[int, tuple[int, int]] = {}
     prev: _Line | None = None
     for obj, p in stream:
         if isinstance(obj, _Grid):
             if prev is not None:
                 out.put("\n", prev.newline)
+            begin = len(out.chars)
             _write_table(out, obj)
+            spans[id(obj)] = (begin, len(out.chars) - 1)  # the last row's line break is not the table's
             prev = None
             continue
         items = _clean_items(obj.items)
@@ -610,16 +603,18 @@ def _logical(pages: list[_Page]) -> tuple[str, list[int]]:
     while out.chars and out.chars[-1] == "\n":  # a table at the very end
         out.chars.pop()
         out.offsets.pop()
-    return "".join(out.chars), out.offsets
+    return "".join(out.chars), out.offsets, spans
 
 
-def _table(grid: _Grid) -> PdfTable:
+def _table(grid: _Grid, span: tuple[int, int]) -> Table:
     def text(pairs: list[tuple[str, int | None]]) -> str:
         return "".join(ch for ch, _ in pairs)
 
     unit = text(grid.unit)
     m = _UNIT.search(unit)
-    return PdfTable(
+    return Table(
+        start=span[0],
+        end=span[1],
         page=grid.page,
         pages=tuple(grid.pages),
         rows=grid.texts(),
@@ -654,19 +649,19 @@ def _layout(pages: list[_Page]) -> PdfLayout:
     _mark_furniture(pages)
     _attach_captions(pages)
     _merge_continuations(pages)
-    text, offsets = _logical(pages)
+    text, offsets, spans = _logical(pages)
     bases, base = [], 0
     for p in pages:
         bases.append(base)
         base += len(p.text) + 1
     page_starts = [bisect.bisect_left(offsets, b) for b in bases]
     grids = [g for p in pages for g in p.grids if g.merged_into is None]
-    return PdfLayout(raw, text, offsets, [_table(g) for g in grids], page_starts)
+    return PdfLayout(raw, text, offsets, [_table(g, spans[id(g)]) for g in grids], page_starts)
 
 
 def _parse_problem(exc: BaseException) -> str:
     """A Chinese reason for a pdfplumber/pdfminer failure, naming only the exception type."""
-    from assistant.ingest.readers import unexpected_problem
+    from assistant.document.readers import unexpected_problem
 
     if isinstance(exc, RecursionError | MemoryError):
         return unexpected_problem(exc)
@@ -697,7 +692,7 @@ def read_layout(
         ocr_lines = _read_scans(pages, path, shown, max_ocr_pages, on_page)
         layout = _layout(pages)
     except (InputFileError, PermissionError, FileNotFoundError):
-        raise  # read_source words the file-system errors
+        raise  # read_document words the file-system errors
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise InputFileError(shown, _parse_problem(exc)) from None
     if not layout.text.strip():
