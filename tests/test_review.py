@@ -344,3 +344,14 @@ def test_llm_judge_on_the_labelled_claims_with_a_scripted_model(kb: KnowledgeBas
     assert model.recorded and all("【被审核的表述】" in prompt[-1][1] for prompt in model.recorded)
     # the not-checkable claims never reach the model, and the model's verdicts are used as given
     assert scores.per_verdict()["not_checkable"]["predicted"] > 0
+
+
+def test_a_folder_the_user_did_not_name_is_cited_by_file_name(kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "server-side" / "evidence"
+    folder.mkdir(parents=True)
+    (folder / "通报.txt").write_text("炎陵县科技派驻服务获评国家科技部优秀典型事迹，并参加央视巡展。\n", encoding="utf-8")
+    result = review(SEED_TEXT, kb=kb, evidence=[folder], draft_name=SEED.name, evidence_label="佐证材料")
+    _, verdict = fact_at(result, "获评国家科技部优秀典型事迹")
+    assert verdict.verdict == "supported" and verdict.citation.source == "佐证材料/通报.txt"
+    shown = json.dumps(result.to_dict(), ensure_ascii=False)
+    assert str(tmp_path) not in shown and "server-side" not in shown

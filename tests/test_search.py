@@ -149,3 +149,19 @@ def test_openai_compatible_embeddings_endpoint(tmp_path: Path, make_settings, ba
         assert "向量接口调用失败" in degraded.results[0].warning
         assert "sk-test-secret" not in degraded.results[0].warning
         kb.close()
+
+
+def test_bm25_finds_the_only_passage_of_a_one_or_two_file_folder() -> None:
+    """Okapi IDF is negative for every term of a one-passage corpus: the floor keeps a match findable."""
+    from assistant.retrieval.bm25 import BM25Index
+    from assistant.store.chroma_store import StoredChunk
+
+    def chunk(i: int, text: str) -> StoredChunk:
+        return StoredChunk(f"c{i}", text, f"d{i}", f"f{i}.txt", "", 0, len(text), "other", "", None, "", "h")
+
+    one = BM25Index([chunk(0, "测试县档案馆获评省级数字档案馆示范单位。")])
+    assert [cid for cid, _ in one.rank("档案馆获评省级数字档案馆示范单位", lambda c: True, 5)] == ["c0"]
+    two = BM25Index([chunk(0, "档案馆获评省级示范单位。"), chunk(1, "档案馆完成年度档案整理。")])
+    ranked = two.rank("档案馆获评省级示范单位", lambda c: True, 5)
+    assert ranked[0][0] == "c0" and all(score > 0 for _, score in ranked)
+    assert one.rank("财政拨款收入", lambda c: True, 5) == []  # no shared term: nothing

@@ -190,7 +190,10 @@ def _review(text: str, table, kb, model, evidence, on_wait) -> ChatResult:
     from assistant.review.report import summary_line
     from assistant.review.service import review
 
-    result = review(text, table=table, evidence=evidence or None, kb=kb, model=model, on_wait=on_wait)
+    # the page's evidence folder is a server path: its files are cited by their own names
+    result = review(
+        text, table=table, evidence=evidence or None, kb=kb, model=model, on_wait=on_wait, evidence_label="佐证材料"
+    )
     sources = []
     for claim in result.claims:
         for citation in claim.citations:

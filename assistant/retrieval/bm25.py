@@ -11,6 +11,26 @@ from assistant.retrieval.token_cache import TokenCache
 from assistant.retrieval.tokenize import tokenize
 from assistant.store.chroma_store import StoredChunk
 
+MIN_IDF = 0.05  # the least weight a query term has, however many passages hold it
+
+
+class FlooredBM25(BM25Okapi):
+    """Okapi BM25 whose term weights never fall to zero or below.
+
+    Okapi's IDF, log((N - n + 0.5) / (n + 0.5)), is negative for a term in more than half the passages;
+    rank_bm25 then gives such terms a quarter of the average IDF. In a folder of one or two files every
+    term is in half the passages or more, the average is itself negative, and a passage that states the
+    query word for word would score below zero and be dropped. The floor keeps every term that occurs
+    worth at least ``MIN_IDF``, so a matching passage always scores above a passage with no query term.
+    """
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        super()._calc_idf(nd)
+        floor = max(self.epsilon * self.average_idf, MIN_IDF)
+        for word, idf in self.idf.items():
+            if idf < floor:
+                self.idf[word] = floor
+
 
 def index_text(chunk: StoredChunk) -> str:
     """What BM25 sees of a chunk: its document title and section path, then its text."""
@@ -25,7 +45,7 @@ class BM25Index:
         self._cache_dir = cache_dir
         texts = [index_text(c) for c in self.chunks]
         corpus = tokens.tokens_for(texts) if tokens else [tokenize(t, cache_dir) for t in texts]
-        self._bm25 = BM25Okapi(corpus) if corpus and any(corpus) else None
+        self._bm25 = FlooredBM25(corpus) if corpus and any(corpus) else None
 
     def rank(self, query: str, keep: Callable[[StoredChunk], bool], n: int) -> list[tuple[str, float]]:
         """(chunk id, score) of the best ``n`` chunks that ``keep`` admits and share a term with the query."""

@@ -128,6 +128,7 @@ class EvidenceFolder:
         max_bytes: int | None = None,
         limits: ReadLimits | None = None,
         cache_dir: Path | None = None,
+        label: str | None = None,
     ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -136,6 +137,7 @@ class EvidenceFolder:
         from assistant.store.chroma_store import ChunkStore
 
         self.paths = paths
+        self.label = label  # how a folder the user did not name is shown (None: by its path)
         self._client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store: ChunkStore = ChunkStore(self._client, f"evidence-{uuid.uuid4().hex[:12]}", family)
         report = ingest(self.store, embedder, paths, max_bytes=max_bytes, limits=limits)
@@ -144,6 +146,8 @@ class EvidenceFolder:
 
     def shown(self, result: SearchResult) -> str:
         """The file as the reviewer named it: the folder they gave joined with the file's path in it."""
+        if self.label is not None:
+            return f"{self.label}/{result.source}" if self.label else result.source
         if len(self.paths) == 1 and self.paths[0].is_dir():
             return (self.paths[0] / result.source).as_posix()
         return result.source

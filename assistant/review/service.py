@@ -123,12 +123,15 @@ def review(
     model: Any = None,
     draft_name: str = "",
     on_wait: Any = None,
+    evidence_label: str | None = None,
 ) -> ReviewResult:
     """Claims of ``text`` judged against the table, the evidence files and the knowledge base.
 
     ``on_wait(elapsed_seconds, attempt)`` reports each wait for the LLM judge (assistant.llm.deadline).
     A :class:`Document` (a PDF, a scan, a Word file read once by the document model) is reviewed by its
-    logical text, and every finding also names its page.
+    logical text, and every finding also names its page. ``evidence_label`` names an evidence folder the
+    user did not name themselves (the page's own folder): its files are cited as ``label/file`` (just
+    ``file`` when empty) rather than by the folder's path.
     """
     document = text if isinstance(text, Document) else Document.plain(text, draft_name)
     text = document.text
@@ -141,7 +144,7 @@ def review(
     notices: list[str] = []
     folder = None
     if evidence:
-        folder = _open_evidence(evidence, kb)
+        folder = _open_evidence(evidence, kb, evidence_label)
         notices += folder.problems
         if folder.file_count == 0:
             notices.append("佐证材料中没有可用的文件。")
@@ -220,7 +223,7 @@ def review(
     return ReviewResult(text, results, findings, judge, notices, excluded)
 
 
-def _open_evidence(paths: list[Path], kb: KnowledgeBase | None) -> EvidenceFolder:
+def _open_evidence(paths: list[Path], kb: KnowledgeBase | None, label: str | None) -> EvidenceFolder:
     embedder, family, cache_dir, max_bytes, limits = None, "bm25-only", None, None, None
     if kb is not None:
         choice = kb.embedder_choice
@@ -228,7 +231,9 @@ def _open_evidence(paths: list[Path], kb: KnowledgeBase | None) -> EvidenceFolde
         cache_dir = kb.settings.cache_dir
         max_bytes = int(kb.settings.max_file_mb * 1024 * 1024)
         limits = ReadLimits.from_settings(kb.settings)
-    return EvidenceFolder(paths, embedder, family, max_bytes=max_bytes, limits=limits, cache_dir=cache_dir)
+    return EvidenceFolder(
+        paths, embedder, family, max_bytes=max_bytes, limits=limits, cache_dir=cache_dir, label=label
+    )
 
 
 def _table_verdicts(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ class EventResult:
     ok: bool
     data: list[Any]
     error: str = ""
+    progress: list[str] = field(default_factory=list)  # the progress descriptions the event showed
 
 
 class PageClient:
@@ -72,6 +73,7 @@ class PageClient:
             return EventResult(False, [], f"HTTP {joined.status_code}: {joined.text[:300]}")
         event_id = joined.json().get("event_id")
         last: EventResult | None = None
+        shown: list[str] = []
         with self.http.stream("GET", "/gradio_api/queue/data", params={"session_hash": self.session_hash}) as stream:
             for line in stream.iter_lines():
                 if not line.startswith("data:"):
@@ -80,13 +82,15 @@ class PageClient:
                 if message.get("event_id") not in (None, event_id):
                     continue
                 kind = message.get("msg")
+                if kind == "progress":
+                    shown += [str(p.get("desc") or "") for p in message.get("progress_data") or []]
                 if kind == "process_generating":
-                    last = EventResult(True, message.get("output", {}).get("data", []))
+                    last = EventResult(True, message.get("output", {}).get("data", []), progress=shown)
                 if kind == "process_completed":
                     output = message.get("output") or {}
                     if message.get("success"):
-                        return EventResult(True, output.get("data", []))
-                    return EventResult(False, [], str(output.get("error") or output))
+                        return EventResult(True, output.get("data", []), progress=shown)
+                    return EventResult(False, [], str(output.get("error") or output), progress=shown)
                 if kind == "close_stream":
                     break
         return last or EventResult(False, [], "no answer")
