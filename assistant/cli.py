@@ -15,6 +15,7 @@ from assistant.errors import AssistantError
 # formats a draft may be read from: every format the document model reads (a .doc/.wps needs LibreOffice,
 # an image or a scanned PDF is read by OCR; read_document says what is wrong otherwise)
 DRAFT_SUFFIXES = SUPPORTED_SUFFIXES
+DRAFT_HELP = "文稿（.txt、.md、.docx、.doc、.wps、.pdf、.xlsx、.xls，或 .png、.jpg 扫描件）"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,21 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
     p_remove = kb_sub.add_parser("remove", help="从知识库移除文件")
     p_remove.add_argument("names", nargs="+")
 
+    p_read = sub.add_parser("read", help="显示文件被读成的文字（核查与审核所标位置即指此文字）、页码和表格")
+    p_read.add_argument("file", type=Path, help=DRAFT_HELP)
+    p_read.add_argument("--format", choices=["text", "json"], default="text")
+
     p_check = sub.add_parser("check", help="核对文稿中的数字（合计、占比、比率、增减、计数、目标及数据表）")
-    p_check.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
+    p_check.add_argument("draft", type=Path, help=DRAFT_HELP)
     p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
 
     p_review = sub.add_parser(
         "review", help="审核文稿：逐条标出无依据、与依据矛盾的表述（附出处），并核对数字"
     )
-    p_review.add_argument("draft", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
+    p_review.add_argument("draft", type=Path, help=DRAFT_HELP)
     p_review.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_review.add_argument(
         "--evidence",
         type=Path,
         action="append",
-        help="佐证材料文件夹或文件（可重复；.txt、.md、.docx、.pdf）",
+        help="佐证材料文件夹或文件（可重复；格式同文稿，扫描件和照片经文字识别读取）",
     )
     p_review.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -82,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_draft.add_argument("--format", choices=["text", "json"], default="text")
 
     p_critique = sub.add_parser("critique", help="按模板规则点评文稿")
-    p_critique.add_argument("file", type=Path, help="文稿（.txt、.md、.docx 或 .pdf）")
+    p_critique.add_argument("file", type=Path, help=DRAFT_HELP)
     p_critique.add_argument("--section", help="只点评某一部分，如 七 或 八、下一步改进措施")
     p_critique.add_argument("--template", default="department_overall")
     p_critique.add_argument("--format", choices=["text", "json"], default="text")
@@ -166,6 +171,41 @@ def _ocr_progress(done: int, total: int) -> None:
     """A long OCR tells the terminal how far it is (on stderr, so JSON output stays clean)."""
     if total > 1:
         print(f"文字识别：第 {done}/{total} 页", file=sys.stderr, flush=True)
+
+
+def _cmd_read(args) -> int:
+    """The document model of a file: the logical text every finding indexes, its pages and its tables."""
+    from assistant.document.readers import read_document
+
+    if not args.file.exists():
+        print(f"错误：文件“{args.file}”不存在", file=sys.stderr)
+        return 2
+    document = read_document(args.file, args.file.name, on_page=_ocr_progress)
+    if args.format == "json":
+        data = {
+            "name": document.name, "encoding": document.encoding, "text": document.text,
+            "pages": list(document.pages), "ocr_pages": list(document.ocr_pages),
+            "tables": [t.to_dict() for t in document.tables],
+        }  # fmt: skip
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(document.text)
+    notes = []
+    if document.pages:
+        notes.append(f"共 {len(document.pages)} 页")
+    if document.ocr_pages:
+        notes.append(f"经文字识别的页：{'、'.join(str(p) for p in document.ocr_pages)}")
+    for k, table in enumerate(document.tables, 1):
+        where = f"第 {table.page} 页，" if table.page else (f"工作表“{table.sheet}”，" if table.sheet else "")
+        title = f"“{table.caption}”" if table.caption else ""
+        unit = f"，单位：{table.unit}" if table.unit else ""
+        notes.append(
+            f"表格 {k}{title}：{where}{table.row_count} 行 × {table.column_count} 列，"
+            f"表头 {table.header_rows} 行，合并单元格 {len(table.spans)} 个{unit}"
+        )
+    for note in notes:  # on stderr: stdout is the text itself
+        print(f"——{note}——", file=sys.stderr)
+    return 0
 
 
 def _cmd_check(args) -> int:
@@ -365,6 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "read":
+            return _cmd_read(args)
         settings = load_settings()
         if args.command == "serve":
             return _cmd_serve(settings, args)

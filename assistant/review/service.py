@@ -223,7 +223,7 @@ def review(
     return ReviewResult(text, results, findings, judge, notices, excluded)
 
 
-def _open_evidence(paths: list[Path], kb: KnowledgeBase | None, label: str | None) -> EvidenceFolder:
+def _open_evidence(paths: list[Path], kb: KnowledgeBase | None, label: str | None = None) -> EvidenceFolder:
     embedder, family, cache_dir, max_bytes, limits = None, "bm25-only", None, None, None
     if kb is not None:
         choice = kb.embedder_choice
