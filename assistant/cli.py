@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("draft", type=Path, help=DRAFT_HELP)
     p_check.add_argument("--data", type=Path, help="数据表（.csv、.xlsx、.xls、.yaml、.json）")
     p_check.add_argument("--format", choices=["text", "json"], default="text")
+    p_check.add_argument("--unverified", action="store_true", help="列出无法核对的数字")
 
     p_review = sub.add_parser(
         "review", help="审核文稿：逐条标出无依据、与依据矛盾的表述（附出处），并核对数字"
@@ -209,7 +210,7 @@ def _cmd_read(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from assistant.checks.checker import check_document
+    from assistant.checks.checker import document_report
     from assistant.checks.report import render_text
     from assistant.checks.table import load_table
     from assistant.document.readers import read_document
@@ -225,11 +226,12 @@ def _cmd_check(args) -> int:
         return 2
     document = read_document(args.draft, args.draft.name, on_page=_ocr_progress)
     table = load_table(args.data) if args.data else None
-    findings = check_document(document, table)
+    report = document_report(document, table)
+    findings = report.findings
     if args.format == "json":
-        print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(render_text(document.text, findings, str(args.draft)))
+        print(render_text(document.text, findings, str(args.draft), report.coverage, args.unverified))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 

@@ -46,6 +46,7 @@ class ChatResult:
     notice: str = ""
     section: str = ""  # the drafted or revised section's id, for 采纳
     error: str = ""
+    coverage: dict[str, Any] = field(default_factory=dict)  # a check's coverage (checks.coverage.Coverage)
 
     @property
     def label(self) -> str:
@@ -178,12 +179,10 @@ def _ask(message: str, kb, model, on_token, on_wait) -> ChatResult:
 
 
 def _check(text: str, table) -> ChatResult:
-    from assistant.checks.report import summary
+    from assistant.checks.checker import check_report
 
-    findings = check_text(text, table)
-    from assistant.checks.document import Draft
-
-    return ChatResult(CHECK, summary(findings, len(Draft.parse(text).figures)), text, findings)
+    report = check_report(text, table)
+    return ChatResult(CHECK, report.coverage.summary(), text, report.findings, coverage=report.coverage.to_dict())
 
 
 def _review(text: str, table, kb, model, evidence, on_wait) -> ChatResult:

@@ -92,6 +92,7 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
             findings.append(
                 Finding(
                     kind="unverified",
+                    rule="data.missing",
                     severity="info",
                     start=figure.start,
                     end=figure.end,
@@ -101,12 +102,14 @@ def check_against_data(draft: Draft, table: FiguresTable) -> list[Finding]:
             )
     for ref in table_references(draft, table):
         if ref.agrees(draft):
+            draft.verify("data.value", ref.figure)
             continue
         figure, row, reference = draft.figures[ref.figure], ref.row, ref.reference
         expected = in_unit_of(figure, reference)
         findings.append(
             Finding(
                 kind="data_mismatch",
+                rule="data.value",
                 severity="error",
                 start=figure.start,
                 end=figure.end,

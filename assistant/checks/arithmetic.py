@@ -49,6 +49,23 @@ def divide(numerator: Interval, denominator: Interval, scale: Decimal = HUNDRED)
     return Interval(min(candidates), max(candidates))
 
 
+def truncated(computed: Interval, figure: Figure, negative: bool = False) -> bool:
+    """True when the printed figure is the computed value cut off after its last printed digit rather than
+    rounded (33.32% for 33.329%): the exact value lies beyond the printed one, away from zero, by less than
+    one unit of the last digit. ``negative`` when the text states the figure as a decrease (下降 5.0% is
+    −5.0%): a wrong sign is never a truncation. Such a difference is a warning that gives the correctly
+    rounded value, never an error."""
+    unit = 2 * figure.tolerance
+    if unit <= 0:
+        return False
+    if negative:
+        return computed.overlaps(Interval(-figure.value - unit, -figure.value))
+    return computed.overlaps(Interval(figure.value, figure.value + unit))
+
+
+ROUNDING_NOTE = "差异不足末位数字的一个单位，是截尾取数而非四舍五入"
+
+
 def percent_text(value: Decimal, places: int = 2) -> str:
     return f"{format_decimal(value, places)}%"
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from assistant.checks.against_data import check_against_data
+from assistant.checks.coverage import Coverage
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.growth import check_growth
@@ -16,8 +20,25 @@ from assistant.checks.targets import check_target_claims
 from assistant.document.model import Document
 
 
+@dataclass
+class CheckReport:
+    """The findings of a check and what it covered (which figures were verified, by which rule)."""
+
+    draft: Draft
+    findings: list[Finding]
+    coverage: Coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"findings": [f.to_dict() for f in self.findings], "coverage": self.coverage.to_dict()}
+
+
 def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
     """All findings for ``text``, errors first, each with the computation in its message."""
+    return check_report(text, table).findings
+
+
+def check_report(text: str, table: FiguresTable | None = None) -> CheckReport:
+    """The findings for ``text`` with the coverage of its figures."""
     draft = Draft.parse(text)
     findings: list[Finding] = []
     findings += check_wholes_and_parts(draft)
@@ -30,12 +51,20 @@ def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
         findings += check_against_data(draft, table)
     else:
         findings += check_target_claims(draft, None)
-    return sort_findings(_deduplicate(findings))
+    findings = sort_findings(_deduplicate(findings))
+    return CheckReport(draft, findings, Coverage.of(draft, findings))
 
 
 def check_document(document: Document, table: FiguresTable | None = None) -> list[Finding]:
     """:func:`check_text` over a document's logical text; each finding also names its page (PDF, scan)."""
-    return on_pages(check_text(document.text, table), document)
+    return document_report(document, table).findings
+
+
+def document_report(document: Document, table: FiguresTable | None = None) -> CheckReport:
+    """:func:`check_report` over a document's logical text, findings placed on their pages."""
+    report = check_report(document.text, table)
+    on_pages(report.findings, document)
+    return report
 
 
 def on_pages(findings: list[Finding], document: Document) -> list[Finding]:

@@ -61,6 +61,15 @@ class Draft:
         default_factory=dict, repr=False
     )
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    verified: dict[int, list[str]] = field(default_factory=dict)  # figure index -> ids of rules it passed
+
+    def verify(self, rule: str, *indexes: int | None) -> None:
+        """Record that rule ``rule`` found these figures consistent (coverage reports it per figure)."""
+        for i in indexes:
+            if i is not None:
+                rules = self.verified.setdefault(i, [])
+                if rule not in rules:
+                    rules.append(rule)
 
     @classmethod
     def parse(cls, text: str) -> Draft:

@@ -31,6 +31,8 @@ class Finding:
     found: str | None = None
     related: list[Span] = field(default_factory=list)
     page: int | None = None  # 1-based page of a PDF or scan the span starts on
+    rule: str = ""  # the id of the rule that made it (checks/rules.py)
+    params: dict[str, str] = field(default_factory=dict)  # the numbers the rule computed, by name
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -49,6 +51,10 @@ class Finding:
             data["related"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.related]
         if self.page is not None:
             data["page"] = self.page
+        if self.rule:
+            data["rule"] = self.rule
+        if self.params:
+            data["params"] = dict(self.params)
         return data
 
 

@@ -7,7 +7,15 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
+from assistant.checks.arithmetic import (
+    HUNDRED,
+    ROUNDING_NOTE,
+    Interval,
+    divide,
+    in_unit_of,
+    percent_text,
+    truncated,
+)
 from assistant.checks.document import Draft
 from assistant.checks.figures import Figure
 from assistant.checks.findings import Finding, Span
@@ -116,6 +124,7 @@ def _check_amount_of_change(
     printed = Interval.of(figure)
     signed = Interval(-printed.hi, -printed.lo) if down else printed
     if change.overlaps(signed):
+        draft.verify("growth.amount", i, current_index)
         return []
     prior_mid = (prior.lo + prior.hi) / 2
     exact = cur.value - prior_mid
@@ -124,14 +133,15 @@ def _check_amount_of_change(
         f"本年 {cur.text} − 上年 {prior_text} = {in_unit_of(figure, exact)}，"
         f"文中写作{'减少' if down else '增加'} {figure.text}；应为{expected}。"
     )
-    return [_finding(figure, cur, prior_span, message, expected)]
+    return [_finding(figure, cur, prior_span, message, expected, "growth.amount")]
 
 
 def _finding(
-    figure: Figure, current: Figure, prior_span: Span | None, message: str, expected: str
+    figure: Figure, current: Figure, prior_span: Span | None, message: str, expected: str, rule: str
 ) -> Finding:
     return Finding(
         kind="growth",
+        rule=rule,
         severity="error",
         start=figure.start,
         end=figure.end,
@@ -172,15 +182,28 @@ def _check_rate_of_change(
         prior_span = Span(d.start, d.end, d.text)
     if prior is None:
         return []
+    if prior.lo + prior.hi == 0 and prior.lo <= 0 and figure.value != 0:  # a prior year printed as 0
+        message = (
+            f"上年为 {prior_text}，没有可比基数：从零开始的变化无法用增长率表示，文中写作"
+            f"{'下降' if down else '增长'} {figure.text}；应只写增减额（{cur.text}），不写增长率。"
+        )
+        return [_finding(figure, cur, prior_span, message, "不适用（上年为 0）", "growth.zero_base")]
     computed = divide(Interval.of(cur) - prior, prior)
     if computed is None or computed.overlaps(signed):
+        if computed is not None:
+            draft.verify("growth.rate", i, current_index)
         return []
     prior_mid = (prior.lo + prior.hi) / 2
     exact = (cur.value - prior_mid) / prior_mid * HUNDRED
     word = "下降" if exact < 0 else "增长"
     expected = f"{word}{in_unit_of(figure, abs(exact))}"
+    near = truncated(computed, figure, negative=down)
+    verdict = f"{ROUNDING_NOTE}，按四舍五入应为{expected}" if near else f"按文中的精度应为{expected}"
     message = (
         f"（本年 {cur.text} − 上年 {prior_text}）÷ 上年 = {percent_text(exact)}，"
-        f"文中写作{'下降' if down else '增长'} {figure.text}；按文中的精度应为{expected}。"
+        f"文中写作{'下降' if down else '增长'} {figure.text}；{verdict}。"
     )
-    return [_finding(figure, cur, prior_span, message, expected)]
+    found = _finding(figure, cur, prior_span, message, expected, "growth.rate")
+    if near:
+        found.severity = "warning"
+    return [found]

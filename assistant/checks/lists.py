@@ -41,7 +41,10 @@ def check_lists(draft: Draft) -> list[Finding]:
             if start >= end or "等" in text[max(start, end - 4) : end]:
                 continue
             item_count = tail.item_count(start, end)
-            if item_count < 2 or item_count == counts.total:
+            if item_count < 2:
+                continue
+            if item_count == counts.total:
+                draft.verify("list.count", *counts.indexes)
                 continue
             reported.add(counts.span)
             findings.append(_finding(draft, counts, text[start:end], trigger.end()))
@@ -56,6 +59,7 @@ def _finding(draft: Draft, counts: _Counts, items_text: str, list_start: int) ->
     expected = counts.total
     return Finding(
         kind="count",
+        rule="list.count",
         severity="error",
         start=first.start,
         end=last.end,

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
+from assistant.checks.arithmetic import (
+    HUNDRED,
+    ROUNDING_NOTE,
+    Interval,
+    divide,
+    in_unit_of,
+    percent_text,
+    truncated,
+)
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 
@@ -64,20 +72,26 @@ def check_rates(draft: Draft) -> list[Finding]:
         numerator, denominator = draft.memo(_roles, a, b)  # many rates can follow one pair
         fn, fd = draft.figures[numerator], draft.figures[denominator]
         computed = divide(Interval.of(fn), Interval.of(fd))
-        if computed is None or computed.overlaps(Interval.of(figure)):
+        if computed is None:
+            continue
+        if computed.overlaps(Interval.of(figure)):
+            draft.verify("rate.ratio", i, numerator, denominator)
             continue
         exact = fn.value / fd.value * HUNDRED
         expected = in_unit_of(figure, exact)
+        near = truncated(computed, figure)
+        verdict = f"{ROUNDING_NOTE}，按四舍五入应为 {expected}" if near else f"按文中的精度应为 {expected}"
         findings.append(
             Finding(
                 kind="rate",
-                severity="error",
+                rule="rate.ratio",
+                severity="warning" if near else "error",
                 start=figure.start,
                 end=figure.end,
                 text=figure.text,
                 message=(
                     f"{match.group('name')} = {draft.subject(numerator)} {fn.text} ÷ {draft.subject(denominator)} {fd.text}"
-                    f" = {percent_text(exact)}，文中写作 {figure.text}；按文中的精度应为 {expected}。"
+                    f" = {percent_text(exact)}，文中写作 {figure.text}；{verdict}。"
                 ),
                 expected=expected,
                 found=figure.text,

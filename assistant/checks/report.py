@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from assistant.checks.coverage import Coverage
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding
 
@@ -27,7 +28,11 @@ def sentence_with_mark(draft: Draft, finding: Finding) -> str:
     return f"{before}【{inside}】{after}".strip()
 
 
-def render_text(text: str, findings: list[Finding], source: str = "") -> str:
+def render_text(
+    text: str, findings: list[Finding], source: str = "", coverage: Coverage | None = None, unverified: bool = False
+) -> str:
+    """Findings at ``file:line:col``, then the coverage summary; with ``unverified`` every figure no rule
+    could check is listed too."""
     draft = Draft.parse(text)
     lines = []
     for finding in findings:
@@ -40,7 +45,19 @@ def render_text(text: str, findings: list[Finding], source: str = "") -> str:
         )
         lines.append(f"    {sentence_with_mark(draft, finding)}")
         lines.append(f"    {finding.message}")
-    lines.append(summary(findings, len(draft.figures)))
+    if coverage is None:
+        lines.append(summary(findings, len(draft.figures)))
+        return "\n".join(lines)
+    lines.append(coverage.summary())
+    if unverified:
+        listed = coverage.unverified()
+        if listed:
+            lines.append("无法核对的数字（文中没有可据以核对的关系，也没有数据表中的对应项）：")
+        for status in listed:
+            line, column = draft.line_col(status.start)
+            where = f"{source}:" if source else ""
+            subject = f"“{status.subject}”" if status.subject else ""
+            lines.append(f"    {where}{line}:{column} {subject}{status.text}")
     return "\n".join(lines)
 
 

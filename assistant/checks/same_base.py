@@ -37,6 +37,7 @@ def check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
             if not total.contains(HUNDRED):
                 findings.append(_not_hundred_finding(draft, complete))
                 continue
+            draft.verify("share.sum", *(share.index for share in complete))
         findings.extend(_disagreeing_bases(draft, members))
     return findings
 
@@ -112,6 +113,7 @@ def _disagreeing_finding(draft: Draft, a: Share, ia: Interval, b: Share, ib: Int
     parts_a, parts_b = draft.figures[a.part_index], draft.figures[b.part_index]  # type: ignore[index]
     return Finding(
         kind="ratio",
+        rule="share.same_base",
         severity="error",
         start=pb.start,
         end=pb.end,
@@ -169,6 +171,7 @@ def _share_sum_finding(draft: Draft, a: Share, b: Share) -> Finding:
     message += "。"
     return Finding(
         kind="share_sum",
+        rule="share.sum",
         severity="error",
         start=pb.start,
         end=pb.end,
@@ -188,6 +191,7 @@ def _not_hundred_finding(draft: Draft, shares: list[Share]) -> Finding:
     last = figures[-1]
     return Finding(
         kind="share_sum",
+        rule="share.sum",
         severity="error",
         start=last.start,
         end=last.end,

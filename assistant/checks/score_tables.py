@@ -133,6 +133,7 @@ def _check_rows(rows: list[ScoreRow]) -> list[Finding]:
                 findings.append(
                     Finding(
                         kind="subset",
+                        rule="score.weight",
                         severity="error",
                         start=row.score.start,
                         end=row.score.end,
@@ -156,6 +157,7 @@ def _check_rows(rows: list[ScoreRow]) -> list[Finding]:
             findings.append(
                 Finding(
                     kind="part_sum",
+                    rule="score.total",
                     severity="error",
                     start=row.score.start,
                     end=row.score.end,

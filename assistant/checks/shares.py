@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
+from assistant.checks.arithmetic import (
+    HUNDRED,
+    ROUNDING_NOTE,
+    Interval,
+    divide,
+    in_unit_of,
+    percent_text,
+    truncated,
+)
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
@@ -80,8 +88,32 @@ def _base_amount(
 
 def check_shares(draft: Draft, table: FiguresTable | None) -> list[Finding]:
     shares = find_shares(draft)
-    findings = _check_each_share(draft, shares, table)
+    findings = _adjusted_to_hundred(draft, shares, _check_each_share(draft, shares, table))
     findings += check_same_base(draft, shares)
+    return findings
+
+
+def _adjusted_to_hundred(draft: Draft, shares: list[Share], findings: list[Finding]) -> list[Finding]:
+    """A share one unit of its last digit off its computed value, in a set of shares of one base that the
+    text makes total exactly 100%, was adjusted to make them total: a warning, not an error."""
+    vocab = vocabulary()
+    groups: dict[str, list[Share]] = {}
+    for share in shares:
+        groups.setdefault(vocab.canonical(share.base), []).append(share)
+    hundred = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        total = Interval.exact(HUNDRED * 0)
+        for share in members:
+            figure = draft.figures[share.index]
+            total = total + Interval.exact(figure.value)
+        if total.lo == HUNDRED:
+            hundred.update(draft.figures[s.index].start for s in members)
+    for finding in findings:
+        if finding.severity == "error" and finding.start in hundred and finding.params.get("one_unit") == "yes":
+            finding.severity = "warning"
+            finding.message = finding.message.rstrip("。") + "（各项占比合计恰为 100%，此项可能是为凑足 100% 所作的调整）。"
     return findings
 
 
@@ -102,22 +134,31 @@ def _check_each_share(draft: Draft, shares: list[Share], table: FiguresTable | N
         part = draft.figures[share.part_index]
         percent = draft.figures[share.index]
         computed = divide(Interval.of(part), base_range)
-        if computed is None or computed.overlaps(Interval.of(percent)):
+        if computed is None:
+            continue
+        if computed.overlaps(Interval.of(percent)):
+            draft.verify("share.ratio", share.index, share.part_index, share.base_index)
             continue
         exact = part.value / ((base_range.lo + base_range.hi) / 2) * HUNDRED
         expected = in_unit_of(percent, exact)
         related = [Span(part.start, part.end, part.text)] + ([base_span] if base_span else [])
+        near = truncated(computed, percent)
+        unit = 2 * percent.tolerance
+        one_unit = computed.overlaps(Interval(percent.value - unit, percent.value + unit))
+        verdict = f"{ROUNDING_NOTE}，按四舍五入应为 {expected}" if near else f"按文中的精度应为 {expected}"
         findings.append(
             Finding(
                 kind="ratio",
-                severity="error",
+                rule="share.ratio",
+                severity="warning" if near else "error",
                 start=percent.start,
                 end=percent.end,
                 text=percent.text,
                 message=(
                     f"{draft.subject(share.part_index)} {part.text} ÷ {share.base_text} {base_text} = {percent_text(exact)}，"
-                    f"文中写作 {percent.text}；按文中的精度应为 {expected}。"
+                    f"文中写作 {percent.text}；{verdict}。"
                 ),
+                params={"computed": percent_text(exact), "one_unit": "yes" if one_unit else "no"},
                 expected=expected,
                 found=percent.text,
                 related=related,

@@ -26,6 +26,10 @@ _BASE_WITH_AMOUNT_REACH = (
 _SHARE = re.compile(
     r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$"
 )
+# the words that open a list of the parts of the amount before them
+_LIST_HEAD = re.compile(
+    r"其中[：:]?|主要用于(?:以下(?:几个)?方面)?[：:]|具体(?:为|包括|是|如下)[：:]?|主要(?:包括|是|有|为)[：:]|包括[：:]"
+)
 _LEAD_SPLIT = "，,；;：:"
 _LEAD_SPLIT_RE = re.compile(f"[{_LEAD_SPLIT}]")
 _OWN_LEAD = re.compile(r"(?:其中|并|且|而|均)?[，,；;：:\s]*")  # used at the start of a lead only
@@ -101,6 +105,10 @@ def find_shares(draft: Draft) -> list[Share]:
                     )
                 )
                 continue
+            headed = _list_head_share(draft, i)
+            if headed is not None:
+                shares.append(headed)
+                continue
         if not match:
             continue
         anchor = base_index if base_index is not None else i
@@ -118,6 +126,53 @@ def find_shares(draft: Draft) -> list[Share]:
             own_component = None
         shares.append(Share(i, normalize(base), normalize(base_text), part_index, own_component, base_index))
     return shares
+
+
+def _list_head_share(draft: Draft, i: int) -> Share | None:
+    """A bare share ("B b，占p%") whose base is the whole a list opens with, earlier in the paragraph:
+    "本年收入合计A，其中：B b，占p%；C c，占q%", "支出A，主要用于以下方面：B（类）b，占p%。C（类）c，占q%".
+
+    The part is the amount right before the share in its sentence; the list head (其中, 主要用于…：, 具体为 …)
+    the last one before the part in the same paragraph; the whole the last exact amount before the head, of
+    the part's dimension and not smaller than it. Anything missing: no share (never a guessed base).
+    """
+    figure = draft.figures[i]
+    sentence = draft.sentence_of[i]
+    own = draft.prefix(i)[: draft.search(_BARE_SHARE, i).start()].strip()  # type: ignore[union-attr]
+    if own:
+        return None  # "基本支出占p%" names its own part without an amount: not a list item with an amount
+    part_index = _part_before(draft, i, figure.start)
+    if part_index is None or draft.sentence_of[part_index] != sentence:
+        return None
+    part = draft.figures[part_index]
+    text = draft.text
+    line_start = text.rfind("\n", 0, part.start) + 1
+    heads = list(_LIST_HEAD.finditer(text, line_start, part.start))
+    if not heads:
+        return None
+    head = heads[-1]
+    whole_index = None
+    for j in range(part_index - 1, -1, -1):
+        candidate = draft.figures[j]
+        if candidate.start < line_start:
+            break
+        if candidate.end > head.start():
+            continue
+        if candidate.is_percent or draft.in_parentheses(j):
+            continue
+        whole_index = j
+        break
+    if whole_index is None:
+        return None
+    whole = draft.figures[whole_index]
+    if not whole.exact or whole.dimension != part.dimension or whole.value < part.value:
+        return None
+    vocab = vocabulary()
+    base_text = draft.subject(whole_index)
+    if not base_text:
+        return None
+    return Share(i, normalize(vocab.canonical(base_text)), normalize(base_text), part_index,
+                 draft.memo(_subject_component, part_index), whole_index)  # fmt: skip
 
 
 def _subject_component(draft: Draft, j: int) -> str | None:

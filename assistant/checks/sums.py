@@ -80,6 +80,7 @@ def _subset(draft: Draft, whole_index: int, parts: list[int]) -> list[Finding]:
             findings.append(
                 Finding(
                     kind="subset",
+                    rule="parts.subset",
                     severity="error",
                     start=part.start,
                     end=part.end,
@@ -138,10 +139,13 @@ def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[F
         names = "、".join(draft.subject(i) for i in parts)
         message = f"{terms} = {sum_text}，与{whole_subject} {whole.text}相差 {difference}（{names}合计应等于{whole_subject}）。"
     else:
+        if complete:
+            draft.verify("parts.sum", whole_index, *parts)
         return []
     return [
         Finding(
             kind="part_sum",
+            rule="parts.sum",
             severity="error",
             start=whole.start,
             end=whole.end,

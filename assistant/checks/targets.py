@@ -37,6 +37,7 @@ def _finding(draft: Draft, start: int, end: int, claims_met: bool, name: str, ac
     relation = "≤" if lower else "≥"
     return Finding(
         kind="target",
+        rule="target.claim",
         severity="error",
         start=start,
         end=end,

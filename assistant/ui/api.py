@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.checks.checker import check_text
+from assistant.checks.checker import check_report
 from assistant.errors import AssistantError
 from assistant.retrieval.retriever import SearchFilters
 from assistant.workspace.figures import table_from_csv_text
@@ -21,10 +21,10 @@ def _text(text: str, max_chars: int) -> str:
 
 
 def api_check(text: str, figures_csv: str = "", *, max_chars: int = MAX_TEXT_CHARS) -> dict[str, Any]:
-    """`assistant check --format json`: {"findings": [...]}."""
+    """`assistant check --format json`: {"findings": [...], "coverage": {...}}."""
     text = _text(text, max_chars)
     table = table_from_csv_text(figures_csv or "")
-    return {"findings": [f.to_dict() for f in check_text(text, table)]}
+    return check_report(text, table).to_dict()
 
 
 def api_review(

@@ -228,7 +228,7 @@ def build_app(settings: Settings, *, kb: Any = None, model: Any = None):
         history[-1] = {"role": "assistant", "content": _chat_text(result)}
         fresh.chat, fresh.candidate = history, ws.candidate
         services.store.save(fresh)
-        findings_html = render_checked(result.checked_text, result.findings, result.comments)
+        findings_html = render_checked(result.checked_text, result.findings, result.comments, result.coverage)
         if result.claims:
             findings_html += render_claims(result.claims)
         yield (chat_display(history), "", findings_html, render_sources(result.sources),

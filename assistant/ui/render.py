@@ -35,6 +35,9 @@ ol.findings .computation { margin: 4px 0 8px 8px; padding: 6px 8px; background: 
 .verdict-supported { background: #dcfce7; } .verdict-contradicted { background: #fee2e2; }
 .verdict-unsupported { background: #fef3c7; } .verdict-not_checkable { background: #e5e7eb; }
 .status-line { font-size: 13px; color: #374151; }
+.checked-text .fig-verified { border-bottom: 2px solid #16a34a; }
+.checked-text .fig-unverified { border-bottom: 2px dotted #6b7280; }
+.coverage { font-size: 14px; color: #111827; }
 """
 
 
@@ -84,24 +87,62 @@ def _expected(finding: Finding) -> str:
     return "；".join(parts)
 
 
-def render_checked(text: str, findings: list[Finding], comments: list[dict[str, Any]] | None = None) -> str:
+def _plain(text: str, start: int, end: int, figures: list[dict[str, Any]]) -> str:
+    """``text[start:end]`` escaped, each figure a check verified (solid green underline) or could not check
+    (dotted grey underline) wrapped with what the coverage says of it."""
+    out: list[str] = []
+    cursor = start
+    for figure in figures:
+        a, b = int(figure["start"]), int(figure["end"])
+        if a < cursor or b > end or figure["status"] == "contradicted":
+            continue
+        title = "核对一致" if figure["status"] == "verified" else "无法核对：没有可据以核对的关系或数据"
+        out.append(escape(text[cursor:a]))
+        out.append(f'<span class="fig-{escape(figure["status"])}" title="{title}">{escape(text[a:b])}</span>')
+        cursor = b
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _coverage_block(text: str, coverage: dict[str, Any]) -> str:
+    """The coverage summary and the figures no rule could check, each with its line."""
+    unverified = [f for f in coverage.get("figures", []) if f["status"] == "unverified"]
+    block = f'<p class="coverage">{escape(coverage.get("summary", ""))}</p>'
+    if unverified:
+        items = "".join(
+            f"<li>第 {text.count(chr(10), 0, int(f['start'])) + 1} 行 "
+            f"{escape('“' + f['subject'] + '”' if f.get('subject') else '')}{escape(f['text'])}</li>"
+            for f in unverified
+        )
+        block += f"<details><summary>无法核对的数字（{len(unverified)} 个）</summary><ol>{items}</ol></details>"
+    return block
+
+
+def render_checked(
+    text: str,
+    findings: list[Finding],
+    comments: list[dict[str, Any]] | None = None,
+    coverage: dict[str, Any] | None = None,
+) -> str:
     """The text with every finding marked at its span (colour by severity) and, below, the findings list,
-    each opening to its computation. Overlapping spans: the earlier mark is drawn, all are listed."""
+    each opening to its computation. Overlapping spans: the earlier mark is drawn, all are listed. With a
+    check's ``coverage`` the verified and the unchecked figures are underlined too and the unchecked listed."""
     if not text:
         return ""
     marks = marks_of(findings, comments)
+    figures = sorted((coverage or {}).get("figures", []), key=lambda f: int(f["start"]))
     pieces: list[str] = []
     cursor = 0
     for number, mark in enumerate(marks, start=1):
         if mark.start < cursor or mark.end > len(text) or mark.start >= mark.end:
             continue
-        pieces.append(escape(text[cursor : mark.start]))
+        pieces.append(_plain(text, cursor, mark.start, figures))
         pieces.append(
             f'<mark class="sev-{mark.severity}" id="m{number}" title="{escape(mark.title + " " + mark.message)}">'
             f'<a href="#f{number}">{escape(text[mark.start : mark.end])}</a><sup>{number}</sup></mark>'
         )
         cursor = mark.end
-    pieces.append(escape(text[cursor:]))
+    pieces.append(_plain(text, cursor, len(text), figures))
     items = []
     for number, mark in enumerate(marks, start=1):
         line = text.count("\n", 0, mark.start) + 1
@@ -116,6 +157,10 @@ def render_checked(text: str, findings: list[Finding], comments: list[dict[str, 
         f"<p>错误 {counts['error']} 处，警告 {counts['warning']} 处，提示 {counts['info']} 处"
         f"{'（点击条目查看计算过程）' if marks else ''}</p>"
     )
+    if coverage:
+        none_found = "<p>没有发现错误或警告（未核对的数字不等于没有问题，见下）。</p>"
+        listing = f'<ol class="findings">{"".join(items)}</ol>' if items else none_found
+        return f'<div class="checked-text">{"".join(pieces)}</div>{header}{listing}{_coverage_block(text, coverage)}'
     listing = f'<ol class="findings">{"".join(items)}</ol>' if items else "<p>没有发现问题。</p>"
     return f'<div class="checked-text">{"".join(pieces)}</div>{header}{listing}'
 
