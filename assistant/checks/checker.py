@@ -16,6 +16,8 @@ from assistant.checks.score_tables import check_score_tables
 from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
+from assistant.checks.table_rules import check_tables
+from assistant.checks.table_view import tables_in_text, tables_of_document
 from assistant.checks.targets import check_target_claims
 from assistant.document.model import Document
 
@@ -37,10 +39,21 @@ def check_text(text: str, table: FiguresTable | None = None) -> list[Finding]:
     return check_report(text, table).findings
 
 
-def check_report(text: str, table: FiguresTable | None = None) -> CheckReport:
-    """The findings for ``text`` with the coverage of its figures."""
+def check_report(
+    text: str, table: FiguresTable | None = None, document: Document | None = None
+) -> CheckReport:
+    """The findings for ``text`` with the coverage of its figures. The tables are the document's grids
+    when ``document`` (whose logical text ``text`` is) is given, and those found in the text otherwise."""
     draft = Draft.parse(text)
     findings: list[Finding] = []
+    views = tables_of_document(document) if document is not None else []
+    views += tables_in_text(text, skip=[(t.start, t.end) for t in document.tables] if document else None)
+    tables = check_tables(views)
+    findings += tables.findings
+    for i, figure in enumerate(draft.figures):  # a table cell with a unit ("93%") is also a figure
+        rule = tables.verified.get((figure.start, figure.end))
+        if rule:
+            draft.verify(rule, i)
     findings += check_wholes_and_parts(draft)
     findings += check_shares(draft, table)
     findings += check_rates(draft)
@@ -52,7 +65,9 @@ def check_report(text: str, table: FiguresTable | None = None) -> CheckReport:
     else:
         findings += check_target_claims(draft, None)
     findings = sort_findings(_deduplicate(findings))
-    return CheckReport(draft, findings, Coverage.of(draft, findings))
+    coverage = Coverage.of(draft, findings)
+    coverage.table_numbers, coverage.table_verified = tables.numbers, len(tables.verified)
+    return CheckReport(draft, findings, coverage)
 
 
 def check_document(document: Document, table: FiguresTable | None = None) -> list[Finding]:
@@ -62,7 +77,7 @@ def check_document(document: Document, table: FiguresTable | None = None) -> lis
 
 def document_report(document: Document, table: FiguresTable | None = None) -> CheckReport:
     """:func:`check_report` over a document's logical text, findings placed on their pages."""
-    report = check_report(document.text, table)
+    report = check_report(document.text, table, document)
     on_pages(report.findings, document)
     return report
 

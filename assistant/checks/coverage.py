@@ -39,6 +39,8 @@ class Coverage:
     figures: list[FigureStatus] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
+    table_numbers: int = 0  # number cells in tables (not figures of the text: they carry no unit)
+    table_verified: int = 0  # of those, the ones a table rule found consistent
 
     @classmethod
     def of(cls, draft: Draft, findings: list[Finding]) -> Coverage:
@@ -72,11 +74,14 @@ class Coverage:
     def summary(self) -> str:
         """"共 92 个数字：核对一致 51 个，发现错误 1 处、警告 0 处，无法核对 40 个。"""
         total = len(self.figures)
-        if not total:
+        if not total and not self.table_numbers:
             return "文中没有可核对的数字。"
+        tables = (
+            f"表格中另有 {self.table_numbers} 个数字，核对一致 {self.table_verified} 个。" if self.table_numbers else ""
+        )
         return (
             f"共 {total} 个数字：核对一致 {self.count(VERIFIED)} 个，发现错误 {self.errors} 处、警告 {self.warnings} 处，"
-            f"无法核对 {self.count(UNVERIFIED)} 个（没有可据以核对的关系或数据）。"
+            f"无法核对 {self.count(UNVERIFIED)} 个（没有可据以核对的关系或数据）。{tables}"
         )
 
     def verified_by(self) -> dict[str, int]:
@@ -93,6 +98,7 @@ class Coverage:
             "total": len(self.figures), "verified": self.count(VERIFIED), "contradicted": self.count(CONTRADICTED),
             "unverified": self.count(UNVERIFIED), "errors": self.errors, "warnings": self.warnings,
             "verified_by": {rule: n for rule, n in sorted(self.verified_by().items())},
+            "table_numbers": self.table_numbers, "table_verified": self.table_verified,
             "figures": [f.to_dict() for f in self.figures], "summary": self.summary(),
         }  # fmt: skip
 
@@ -100,7 +106,8 @@ class Coverage:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coverage:
         return cls([FigureStatus.from_dict(f) for f in data.get("figures") or []], int(data.get("errors", 0)),
-                   int(data.get("warnings", 0)))  # fmt: skip
+                   int(data.get("warnings", 0)), int(data.get("table_numbers", 0)),
+                   int(data.get("table_verified", 0)))  # fmt: skip
 
 
 def describe_rules(rules: tuple[str, ...]) -> str:

@@ -63,6 +63,11 @@ class Draft:
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     verified: dict[int, list[str]] = field(default_factory=dict)  # figure index -> ids of rules it passed
 
+    def index_at(self, start: int) -> int | None:
+        """The index of the figure starting at ``start``, if one does."""
+        k = bisect_left(self.starts, start)
+        return k if k < len(self.figures) and self.figures[k].start == start else None
+
     def verify(self, rule: str, *indexes: int | None) -> None:
         """Record that rule ``rule`` found these figures consistent (coverage reports it per figure)."""
         for i in indexes:

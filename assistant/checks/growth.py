@@ -124,7 +124,7 @@ def _check_amount_of_change(
     printed = Interval.of(figure)
     signed = Interval(-printed.hi, -printed.lo) if down else printed
     if change.overlaps(signed):
-        draft.verify("growth.amount", i, current_index)
+        draft.verify("growth.amount", i, current_index, draft.index_at(prior_span.start) if prior_span else None)
         return []
     prior_mid = (prior.lo + prior.hi) / 2
     exact = cur.value - prior_mid
@@ -191,7 +191,8 @@ def _check_rate_of_change(
     computed = divide(Interval.of(cur) - prior, prior)
     if computed is None or computed.overlaps(signed):
         if computed is not None:
-            draft.verify("growth.rate", i, current_index)
+            prior_at = draft.index_at(prior_span.start) if prior_span else None
+            draft.verify("growth.rate", i, current_index, prior_at)
         return []
     prior_mid = (prior.lo + prior.hi) / 2
     exact = (cur.value - prior_mid) / prior_mid * HUNDRED

@@ -1,0 +1,316 @@
+"""Arithmetic inside tables: 合计/小计 rows and columns, 其中 rows, printed shares.
+
+Precision first: a table's layout is read from its labels (合计, 小计, 其中, 科目编码), and an identity is
+only enforced where the table itself shows it is meant: a totals row is checked column by column only if
+at least one of its columns adds up (when it has several), a totals column row by row only if at least as
+many rows add up as do not. Otherwise nothing is said, and the cells count as not verified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from assistant.checks.arithmetic import HUNDRED, ROUNDING_NOTE, Interval, divide, percent_text
+from assistant.checks.findings import Finding, Span
+from assistant.checks.table_view import Cell, TableView
+from assistant.document.numbers import format_decimal
+
+_TOTAL = re.compile(r"^(?:(?:本年|本期|全年)?(?:收入|支出)?(?:合计|小计|总计|共计)|.{0,12}(?:合计|小计))$")
+_GRAND = re.compile(r"^(?:合计|总计|共计)$")
+_SUB_ITEM = re.compile(r"^其中[：:]?")
+_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
+_TOTAL_COLUMN = re.compile(r"(?:^|/)(?:合计|小计|总计)$")
+_SHARE_COLUMN = re.compile(r"占比|比重|比例|构成|%|％")
+_PART_COLUMN_EXCLUDED = re.compile(r"其中|占比|比重|比例|%|％|增减|增长|变动|上年|预算数|年初|调整")
+
+
+@dataclass
+class TableOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    numbers: int = 0  # number cells in the tables' bodies
+    verified: dict[tuple[int, int], str] = field(default_factory=dict)  # cell span -> the rule it passed
+
+    def verify(self, rule: str, *cells: Cell) -> None:
+        for cell in cells:
+            if cell.end > cell.start:
+                self.verified.setdefault((cell.start, cell.end), rule)
+
+
+def _label(view: TableView, row: list[Cell]) -> str:
+    return re.sub(r"\s+", "", view.label_of(row))
+
+
+def _plain_label(label: str) -> str:
+    return _CODE.sub("", label).strip()
+
+
+def _placed_number(cell: Cell | None) -> bool:
+    return cell is not None and cell.is_number and cell.end > cell.start
+
+
+def _interval(cell: Cell) -> Interval:
+    assert cell.value is not None
+    return Interval(cell.value - cell.tolerance, cell.value + cell.tolerance)
+
+
+def _text(value: Decimal, places: int) -> str:
+    return format_decimal(value, places)
+
+
+def check_tables(views: list[TableView]) -> TableOutcome:
+    outcome = TableOutcome()
+    for view in views:
+        body = view.body()
+        outcome.numbers += sum(1 for row in body for cell in row if _placed_number(cell))
+        _total_rows(view, outcome)
+        _total_columns(view, outcome)
+        _sub_items(view, outcome)
+        _share_columns(view, outcome)
+    return outcome
+
+
+# ---------- totals rows: a 合计 row equals the sum of the rows it closes (or opens) ----------
+
+
+def _parts_of(view: TableView, t: int) -> list[int]:
+    """Body row indexes a totals row at body index ``t`` adds up: the rows after it up to the next total
+    when it opens the table's body, else the rows since the previous total; 其中 rows never, and of coded
+    rows (201 / 20101 / 2010101) only the top level."""
+    body = view.body()
+    labels = [_label(view, row) for row in body]
+    is_total = [bool(_TOTAL.match(_plain_label(lab))) for lab in labels]
+    if t == 0 or all(not is_total[j] for j in range(t)) and not any(
+        any(_placed_number(c) for c in body[j]) for j in range(t)
+    ):
+        end = next((j for j in range(t + 1, len(body)) if is_total[j]), len(body))
+        candidates = list(range(t + 1, end))
+    else:
+        start = max((j for j in range(t) if is_total[j]), default=-1) + 1
+        candidates = list(range(start, t))
+        # a 合计 after 小计 rows adds the 小计 rows
+        subtotals = [j for j in range(t) if is_total[j] and "小计" in labels[j]]
+        if _GRAND.match(_plain_label(labels[t])) and subtotals:
+            candidates = subtotals
+    parts = [j for j in candidates if not _SUB_ITEM.match(labels[j]) and not is_total[j] or "小计" in labels[j]]
+    parts = [j for j in parts if j in candidates]
+    codes = {j: m.group(1) for j in parts if (m := _CODE.match(labels[j]))}
+    if codes:
+        top = min(len(code) for code in codes.values())
+        parts = [j for j in parts if j not in codes or len(codes[j]) == top]
+        if len(codes) != len(parts) and any(j not in codes for j in parts):
+            return []  # coded and uncoded rows mixed: the levels are unclear
+    return parts
+
+
+def _total_rows(view: TableView, outcome: TableOutcome) -> None:
+    body = view.body()
+    for t, row in enumerate(body):
+        label = _plain_label(_label(view, row))
+        if not _TOTAL.match(label):
+            continue
+        parts = _parts_of(view, t)
+        if len(parts) < 2:
+            continue
+        holds: list[tuple[int, list[Cell]]] = []
+        fails: list[tuple[int, Interval, list[Cell]]] = []
+        for c, total in enumerate(row):
+            if not _placed_number(total) or total.unit in ("%", "％") or _SHARE_COLUMN.search(_column(view, c)):
+                continue
+            cells = [body[j][c] for j in parts if c < len(body[j])]
+            numbers = [cell for cell in cells if _placed_number(cell)]
+            if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
+                continue
+            interval = Interval.exact(Decimal(0))
+            for cell in numbers:
+                interval = interval + _interval(cell)
+            if interval.overlaps(_interval(total)):
+                holds.append((c, numbers))
+            else:
+                fails.append((c, interval, numbers))
+        numeric_columns = len(holds) + len(fails)
+        for c, numbers in holds:
+            outcome.verify("table.total", row[c], *numbers)
+        if not fails or (numeric_columns > 1 and not holds):
+            continue
+        for c, _, numbers in fails:
+            total = row[c]
+            places = max(cell.decimals for cell in numbers + [total])
+            exact = sum((cell.value for cell in numbers), start=Decimal(0))  # type: ignore[misc]
+            column = _column(view, c)
+            where = f"“{label}”行" + (f"“{column}”列" if column else "")
+            terms = " + ".join(cell.text for cell in numbers)
+            outcome.findings.append(
+                Finding(
+                    kind="part_sum", rule="table.total", severity="error",
+                    start=total.start, end=total.end, text=total.text,
+                    message=(
+                        f"表格{where}为 {total.text}，而其所合计的 {len(numbers)} 行之和 {terms} = "
+                        f"{_text(exact, places)}，相差 {_text(abs(exact - total.value), places)}。"  # type: ignore[operator]
+                    ),
+                    expected=_text(exact, places), found=total.text,
+                    related=[Span(cell.start, cell.end, cell.text) for cell in numbers],
+                    params={"sum": _text(exact, places), "table": view.caption},
+                )  # fmt: skip
+            )
+
+
+def _column(view: TableView, c: int) -> str:
+    return view.labels[c] if c < len(view.labels) else ""
+
+
+# ---------- totals columns: a 合计 / 小计 column equals the columns it adds ----------
+
+
+def _column_parts(view: TableView, h: int) -> list[int]:
+    labels = [re.sub(r"\s+", "", label) for label in view.labels]
+    label = labels[h]
+    if "/" in label:  # "财政拨款/小计" adds the other "财政拨款/…" columns
+        group = label.rsplit("/", 1)[0] + "/"
+        parts = [c for c, other in enumerate(labels) if c != h and other.startswith(group)]
+    else:
+        parts = []
+        for c in range(h + 1, len(labels)):
+            if _TOTAL_COLUMN.search(labels[c]):
+                break
+            parts.append(c)
+        if not parts:  # the last column: it adds the columns before it, back to the label columns
+            for c in range(h - 1, -1, -1):
+                if _TOTAL_COLUMN.search(labels[c]) or not labels[c]:
+                    break
+                parts.insert(0, c)
+    return [c for c in parts if not _PART_COLUMN_EXCLUDED.search(labels[c])]
+
+
+def _total_columns(view: TableView, outcome: TableOutcome) -> None:
+    if not view.header_rows:
+        return
+    for h, label in enumerate(view.labels):
+        if not _TOTAL_COLUMN.search(re.sub(r"\s+", "", label)):
+            continue
+        parts = _column_parts(view, h)
+        if len(parts) < 2:
+            continue
+        holds, fails = [], []
+        for row in view.body():
+            total = row[h] if h < len(row) else None
+            if not _placed_number(total):
+                continue
+            assert total is not None
+            numbers = [row[c] for c in parts if c < len(row) and _placed_number(row[c])]
+            if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
+                continue
+            interval = Interval.exact(Decimal(0))
+            for cell in numbers:
+                interval = interval + _interval(cell)
+            (holds if interval.overlaps(_interval(total)) else fails).append((row, total, numbers))
+        for _, total, numbers in holds:
+            outcome.verify("table.total", total, *numbers)
+        if not fails or len(holds) < len(fails):
+            continue
+        for row, total, numbers in fails:
+            places = max(cell.decimals for cell in numbers + [total])
+            exact = sum((cell.value for cell in numbers), start=Decimal(0))  # type: ignore[misc]
+            names = "、".join(_column(view, c).rsplit("/", 1)[-1] for c in parts)
+            outcome.findings.append(
+                Finding(
+                    kind="part_sum", rule="table.total", severity="error",
+                    start=total.start, end=total.end, text=total.text,
+                    message=(
+                        f"表格“{_label(view, row)}”行的“{label}”为 {total.text}，而{names}之和 "
+                        f"{' + '.join(cell.text for cell in numbers)} = {_text(exact, places)}，"
+                        f"相差 {_text(abs(exact - total.value), places)}。"  # type: ignore[operator]
+                    ),
+                    expected=_text(exact, places), found=total.text,
+                    related=[Span(cell.start, cell.end, cell.text) for cell in numbers],
+                )  # fmt: skip
+            )
+
+
+# ---------- 其中 rows: never above the row they are part of ----------
+
+
+def _sub_items(view: TableView, outcome: TableOutcome) -> None:
+    body = view.body()
+    parent: list[Cell] | None = None
+    for row in body:
+        label = _label(view, row)
+        if not _SUB_ITEM.match(label):
+            parent = row
+            continue
+        if parent is None:
+            continue
+        for c, cell in enumerate(row):
+            whole = parent[c] if c < len(parent) else None
+            if not _placed_number(cell) or not _placed_number(whole) or cell.unit in ("%", "％"):
+                continue
+            assert whole is not None and whole.value is not None and cell.value is not None
+            if whole.value >= 0 and cell.value - cell.tolerance > whole.value + whole.tolerance:
+                outcome.findings.append(
+                    Finding(
+                        kind="subset", rule="table.within", severity="error",
+                        start=cell.start, end=cell.end, text=cell.text,
+                        message=(
+                            f"表格中“{_SUB_ITEM.sub('', label)}”是上一行“{_label(view, parent)}”的其中项，"
+                            f"却为 {cell.text}，大于上一行的 {whole.text}。"
+                        ),
+                        expected=f"≤ {whole.text}", found=cell.text,
+                        related=[Span(whole.start, whole.end, whole.text)],
+                    )  # fmt: skip
+                )
+
+
+# ---------- printed shares: 占比 = the row's amount ÷ the total row's amount ----------
+
+
+def _share_columns(view: TableView, outcome: TableOutcome) -> None:
+    body = view.body()
+    totals = [i for i, row in enumerate(body) if _GRAND.match(_plain_label(_label(view, row)))]
+    if len(totals) != 1:
+        return
+    total_row = body[totals[0]]
+    for s, label in enumerate(view.labels):
+        if not _SHARE_COLUMN.search(label):
+            continue
+        amount = next(
+            (c for c in range(s - 1, -1, -1) if _placed_number(total_row[c] if c < len(total_row) else None)
+             and not _SHARE_COLUMN.search(_column(view, c))),
+            None,
+        )  # fmt: skip
+        if amount is None:
+            continue
+        base = total_row[amount]
+        holds, fails = [], []
+        for row in body:
+            share = row[s] if s < len(row) else None
+            part = row[amount] if amount < len(row) else None
+            if row is total_row or not _placed_number(share) or not _placed_number(part):
+                continue
+            assert share is not None and part is not None
+            computed = divide(_interval(part), _interval(base))
+            if computed is None:
+                continue
+            (holds if computed.overlaps(_interval(share)) else fails).append((row, share, part, computed))
+        for _, share, part, _ in holds:
+            outcome.verify("table.share", share, part, base)
+        if not fails or not holds:
+            continue
+        for row, share, part, computed in fails:
+            exact = part.value / base.value * HUNDRED  # type: ignore[operator]
+            expected = f"{format_decimal(exact, share.decimals)}{share.unit}"
+            unit = 2 * share.tolerance
+            truncated = computed.overlaps(Interval(share.value, share.value + unit))  # type: ignore[operator]
+            verdict = f"{ROUNDING_NOTE}，按四舍五入应为 {expected}" if truncated else f"应为 {expected}"
+            outcome.findings.append(
+                Finding(
+                    kind="ratio", rule="table.share", severity="warning" if truncated else "error",
+                    start=share.start, end=share.end, text=share.text,
+                    message=(
+                        f"表格“{_label(view, row)}”的{label} = {part.text} ÷ 合计 {base.text} = "
+                        f"{percent_text(exact)}，表中为 {share.text}；{verdict}。"
+                    ),
+                    expected=expected, found=share.text,
+                    related=[Span(part.start, part.end, part.text), Span(base.start, base.end, base.text)],
+                )  # fmt: skip
+            )

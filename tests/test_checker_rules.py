@@ -1,0 +1,168 @@
+"""Checker rules with ids, coverage per figure, rounding as warnings, list-head shares, zero bases, tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.checks.checker import check_report, document_report
+from assistant.checks.rules import RULES
+from assistant.document.readers import read_document
+
+
+def errors(report, rule: str | None = None):
+    return [f for f in report.findings if f.severity == "error" and (rule is None or f.rule == rule)]
+
+
+# ---------- rule ids and coverage ----------
+
+
+def test_every_finding_names_a_known_rule_and_coverage_counts_each_figure() -> None:
+    text = (
+        "本年支出合计300.00万元，其中：基本支出180.00万元，占60.00%；项目支出120.00万元，占41.00%。"
+        "培训覆盖12个乡镇，另有3个村。"
+    )
+    report = check_report(text)
+    assert errors(report) and all(f.rule in RULES for f in report.findings)
+    wrong = errors(report, "share.ratio")
+    assert [text[f.start : f.end] for f in wrong] == ["41.00%"] and wrong[0].expected == "40.00%"
+    statuses = {s.text: s.status for s in report.coverage.figures}
+    assert statuses["60.00%"] == "verified" and statuses["41.00%"] == "contradicted"
+    assert statuses["12个"] == "unverified" and statuses["3个"] == "unverified"
+    assert "share.ratio" in next(s for s in report.coverage.figures if s.text == "60.00%").rules
+    summary = report.coverage.summary()
+    # 60.00% + 41.00% of a complete pair is also over 100% (share.sum, on the same figure)
+    assert {f.rule for f in errors(report)} == {"share.ratio", "share.sum"}
+    assert summary.startswith("共 7 个数字：核对一致 ") and "发现错误 2 处" in summary and "无法核对 3 个" in summary
+    data = report.to_dict()
+    assert data["coverage"]["unverified"] == 3 and {f["rule"] for f in data["findings"]} == {"share.ratio", "share.sum"}
+
+
+def test_cli_lists_the_figures_it_could_not_check(tmp_path: Path, subprocess_env) -> None:
+    from tests.conftest import run_cli
+
+    draft = tmp_path / "稿.txt"
+    draft.write_text("一、概况\n培训覆盖12个乡镇。\n会议费支出6.84万元，上年7.20万元，下降5.0%。\n", encoding="utf-8")
+    result = run_cli(["check", str(draft), "--unverified"], subprocess_env)
+    assert result.returncode == 0, result.stderr
+    assert "核对一致 3 个" in result.stdout and "无法核对 1 个" in result.stdout
+    assert "无法核对的数字" in result.stdout and ":2:5 “培训覆盖”12个" in result.stdout
+
+
+# ---------- rounding: truncation and adjustment to 100% are warnings with the right value ----------
+
+
+def test_a_truncated_share_is_a_warning_with_the_rounded_value() -> None:
+    # 2996.04 ÷ 3000.00 = 99.868%: 99.87% rounded, 99.86% cut off after two decimals
+    report = check_report("本年支出合计3000.00万元，其中：基本支出2996.04万元，占99.87%。")
+    assert not report.findings
+    report = check_report("本年支出合计3000.00万元，其中：基本支出2996.04万元，占99.86%。")
+    (warning,) = [f for f in report.findings if f.severity == "warning"]
+    assert warning.rule == "share.ratio" and "按四舍五入应为 99.87%" in warning.message and not errors(report)
+
+
+def test_a_value_past_the_exact_one_is_still_an_error() -> None:
+    report = check_report("本年支出合计3000.00万元，其中：基本支出2996.04万元，占99.88%。")
+    (error,) = errors(report)
+    assert "按文中的精度应为 99.87%" in error.message
+
+
+def test_shares_adjusted_to_total_100_percent_are_a_warning() -> None:
+    text = (
+        "本年支出合计300.03万元，其中：人员经费100.01万元，占33.34%；公用经费100.01万元，占33.33%；"
+        "项目支出100.01万元，占33.33%。"
+    )
+    report = check_report(text.replace("33.34%", "33.35%"))
+    assert errors(report, "share.ratio")  # 33.35% + 33.33% + 33.33% is not 100%: an error
+    report = check_report(text)
+    assert not errors(report)
+
+
+def test_a_wrong_sign_is_never_a_rounding_matter() -> None:
+    report = check_report("2023年会议费支出6.84万元，上年7.20万元，增长5.0%。")
+    (error,) = errors(report, "growth.rate")
+    assert "下降5.0%" in error.message
+
+
+# ---------- growth from zero, list-head shares ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年政府性基金预算财政拨款支出120.00万元，上年0万元，增长100.00%。",
+        "2023年政府性基金预算财政拨款支出120.00万元，比上年增加120.00万元，增长100.00%。",
+    ],
+)
+def test_growth_from_a_prior_year_of_zero_is_an_error(text: str) -> None:
+    (error,) = errors(check_report(text), "growth.zero_base")
+    assert error.expected == "不适用（上年为 0）"
+
+
+def test_shares_whose_base_opens_the_list() -> None:
+    text = (
+        "2023年本年收入合计9746.50万元，其中：财政拨款收入8123.40万元，占83.35%；"
+        "其他收入1623.10万元，占16.65%。"
+    )
+    report = check_report(text)
+    assert not report.findings
+    assert {s.text for s in report.coverage.figures if s.status == "verified"} >= {"83.35%", "16.65%"}
+    text = (
+        "2023年本年支出合计9746.50万元，主要用于以下方面：一般公共服务（类）支出8123.40万元，占83.35%；"
+        "教育（类）支出1623.10万元，占16.75%。"
+    )
+    (error,) = errors(check_report(text))
+    assert error.text == "16.75%" and error.expected == "16.65%"
+
+
+# ---------- tables: in the text and in a Word document ----------
+
+TABLE_TEXT = """表1 收入决算表
+单位：万元
+项目 | 本年决算数 | 上年决算数
+合计 | 9746.50 | 9518.30
+财政拨款收入 | 8123.40 | 7900.12
+其他收入 | 1623.10 | 1618.18
+其中：利息收入 | 2.00 | 2.00
+"""
+
+
+def test_table_totals_rows_columns_sub_items_and_shares() -> None:
+    report = check_report(TABLE_TEXT)
+    assert not report.findings and report.coverage.table_verified >= 6
+    wrong = check_report(TABLE_TEXT.replace("1623.10 | 1618.18", "1623.20 | 1618.18"))
+    (error,) = errors(wrong, "table.total")
+    assert error.text == "9746.50" and error.expected == "9746.60"
+    wrong = check_report(TABLE_TEXT.replace("利息收入 | 2.00", "利息收入 | 1700.00"))
+    assert [f.text for f in errors(wrong, "table.within")] == ["1700.00"]
+    columns = "项目 | 合计 | 基本支出 | 项目支出\n一般公共服务支出 | 100.00 | 60.00 | 40.00\n教育支出 | 50.00 | 30.00 | 21.00\n"
+    (error,) = errors(check_report(columns), "table.total")
+    assert error.text == "50.00" and error.expected == "51.00"
+    shares = "| 项目 | 金额 | 占比 |\n|---|---|---|\n| 基本支出 | 60.00 | 60.00% |\n| 项目支出 | 40.00 | 41.00% |\n| 合计 | 100.00 | 100.00% |\n"
+    (error,) = errors(check_report(shares), "table.share")
+    assert error.text == "41.00%" and error.expected == "40.00%"
+
+
+def test_a_table_whose_total_never_adds_up_gets_no_verdict() -> None:
+    """Two numeric columns, neither adds up: the parts are not what the total closes (no verdict)."""
+    text = "项目 | 本年 | 上年\n收入总计 | 500.00 | 400.00\n本年收入 | 100.00 | 100.00\n年初结转 | 50.00 | 50.00\n"
+    assert not errors(check_report(text))
+
+
+def test_tables_of_a_word_document_are_checked_with_spans_in_its_text(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、收入支出决算总体情况")
+    rows = [["项目", "本年决算数"], ["合计", "9746.50"], ["财政拨款收入", "8123.40"], ["其他收入", "1623.20"]]
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "决算.docx"
+    document.save(str(path))
+    read = read_document(path)
+    report = document_report(read)
+    (error,) = errors(report, "table.total")
+    assert read.text[error.start : error.end] == "9746.50" and error.expected == "9746.60"
