@@ -12,11 +12,12 @@ from assistant.checks.findings import Finding
 from assistant.checks.names import canonical_text, find_name
 from assistant.checks.table import FiguresTable, Row
 from assistant.checks.targets import check_target_claims
+from assistant.lexicon import pattern
 
-_PRIOR_WORDS = re.compile(r"上年|去年|上一年|前一年")
+_PRIOR_WORDS = pattern(r"{prior.value}")
 _TARGET_WORDS = re.compile(r"目标|指标值|计划|任务数|预期")
 _BUDGET_WORDS = re.compile(r"预算数|预算")
-_CHANGE_WORDS = re.compile(r"增长|增加|下降|减少|降低|提高|上升|增速|增幅|降幅|变动")
+_CHANGE_WORDS = pattern(r"(?:{change.up|change.down})了?(?:为|达)?\s*$|增速|增幅|降幅|变动")
 
 
 _PART_OF = re.compile(r"^\S*?中[^，,；;、]{2,}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,4 +100,156 @@ def evaluate(cases: list[dict[str, Any]]) -> Evaluation:
                 result.info.found_expected += 1
             else:
                 result.misses.append(f"{case['id']}: info {item['kind']} @ {item['span']}")
+    return result
+
+
+# ---------- sets restated from real documents (tests/data/checker_real/*.yaml) ----------
+#
+# A case is paragraphs with [[表N]] lines where its tables stand, the tables as rows of cells, and at most one
+# wrong figure (its printed text, which occurrence, the right value). The case is written out as a real
+# .docx (paragraphs and Word tables, a caption and unit line before each table) and read back through the
+# document model, so the checker is measured on what a user's file gives it.
+
+PLACEHOLDER = re.compile(r"^\s*\[\[表(\d+)\]\]\s*$")
+
+
+@dataclass
+class RealScore:
+    labelled: int = 0
+    found: int = 0
+    reported: int = 0
+    correct: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.labelled if self.labelled else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.reported if self.reported else None
+
+
+@dataclass
+class RealEvaluation:
+    cases: int = 0
+    clean_cases: int = 0
+    clean_with_false_error: int = 0
+    by_relation: dict[str, RealScore] = field(default_factory=lambda: defaultdict(RealScore))
+    by_rule: dict[str, RealScore] = field(default_factory=lambda: defaultdict(RealScore))
+    overall: RealScore = field(default_factory=RealScore)
+    figures: int = 0
+    verified: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+    warnings: int = 0
+
+
+def write_case_docx(case: dict[str, Any], path: Path) -> Path:
+    """The case as a Word file: its paragraphs, and each table (caption and unit lines first) where its
+    [[表N]] line stands (tables never placed are appended at the end)."""
+    import docx
+
+    document = docx.Document()
+    tables = case.get("tables") or []
+    placed: set[int] = set()
+
+    def add_table(k: int) -> None:
+        spec = tables[k]
+        if spec.get("caption"):
+            document.add_paragraph(str(spec["caption"]))
+        if spec.get("unit"):
+            document.add_paragraph(f"单位：{spec['unit']}")
+        rows = [[("" if cell is None else str(cell)) for cell in row] for row in spec.get("rows") or []]
+        width = max((len(r) for r in rows), default=0)
+        if not rows or not width:
+            return
+        table = document.add_table(rows=len(rows), cols=width)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value:
+                    table.cell(r, c).text = value
+        placed.add(k)
+
+    for line in str(case.get("text") or "").splitlines():
+        match = PLACEHOLDER.match(line)
+        if match and 0 < int(match.group(1)) <= len(tables):
+            add_table(int(match.group(1)) - 1)
+        elif line.strip():
+            document.add_paragraph(line.strip())
+    for k in range(len(tables)):
+        if k not in placed:
+            add_table(k)
+    document.save(str(path))
+    return path
+
+
+def _locate(document: Any, figure: str, occurrence: int) -> tuple[int, int] | None:
+    """The span of the ``occurrence``-th printing of ``figure``, counting the text outside tables first,
+    then the tables in order (how the cases count)."""
+    text = document.text
+    spans = sorted((t.start, t.end) for t in document.tables)
+
+    def in_tables(at: int) -> bool:
+        return any(a <= at < b for a, b in spans)
+
+    hits = []
+    start = text.find(figure)
+    while start >= 0:
+        hits.append(start)
+        start = text.find(figure, start + 1)
+    outside = [h for h in hits if not in_tables(h)]
+    inside = [h for h in hits if in_tables(h)]
+    ordered = outside + inside
+    if occurrence > len(ordered):
+        return None
+    at = ordered[occurrence - 1]
+    return at, at + len(figure)
+
+
+def evaluate_real(cases: list[dict[str, Any]], workdir: Path) -> RealEvaluation:
+    from assistant.checks.checker import document_report
+    from assistant.document.readers import read_document
+
+    result = RealEvaluation()
+    for n, case in enumerate(cases):
+        result.cases += 1
+        path = write_case_docx(case, workdir / f"case-{n}.docx")
+        document = read_document(path, f"{case.get('id', n)}.docx")
+        report = document_report(document)
+        result.figures += len(report.coverage.figures)
+        result.verified += report.coverage.count("verified")
+        result.warnings += sum(1 for f in report.findings if f.severity == "warning")
+        errors = [f for f in report.findings if f.severity == "error"]
+        labels = case.get("errors") or []
+        relation = str(case.get("relation", "other"))
+        if not labels:
+            result.clean_cases += 1
+            if errors:
+                result.clean_with_false_error += 1
+        expected = []
+        for label in labels:
+            span = _locate(document, str(label["figure"]), int(label.get("occurrence", 1)))
+            if span is None:
+                result.misses.append(f"{case.get('id')}: figure “{label['figure']}” not found in the read text")
+                continue
+            expected.append((span, label))
+        for span, label in expected:
+            for score in (result.by_relation[relation], result.overall):
+                score.labelled += 1
+            hit = [f for f in errors if _touches(f, span)]
+            if hit:
+                result.by_relation[relation].found += 1
+                result.overall.found += 1
+            else:
+                result.misses.append(
+                    f"{case.get('id')} [{relation}]: {label['figure']} → {label.get('correct')} ({label.get('why', '')})"
+                )
+        for finding in errors:
+            rule = finding.rule or finding.kind
+            correct = any(_touches(finding, span) for span, _ in expected)
+            for score in (result.by_rule[rule], result.overall):
+                score.reported += 1
+                score.correct += int(correct)
+            if not correct:
+                result.false_alarms.append(f"{case.get('id')} [{rule}]: {finding.text}: {finding.message}")
     return result

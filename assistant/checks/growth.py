@@ -3,7 +3,6 @@ and "增加 D" against "增长 g%"."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -21,13 +20,14 @@ from assistant.checks.figures import Figure
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import find_name
 from assistant.checks.table import FiguresTable, Row
+from assistant.lexicon import pattern, words
 
-_CHANGE = re.compile(
-    r"(?:同比|较上年|比上年|较去年|比去年|较上一年|比上一年|与上年相比|较\d{4}年|比\d{4}年)?[^，,；;]{0,6}?"
-    r"(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|下降了|减少了|回落)(?:了)?(?:幅度)?(?:为|达)?\s*$"
+_CHANGE = pattern(
+    r"(?:{compare.prior}|较\d{{4}}年|比\d{{4}}年)?[^，,；;]{{0,6}}?"
+    r"(?P<dir>{change.up|change.down})(?:了)?(?:幅度)?(?:为|达)?\s*$"
 )
-_PRIOR = re.compile(r"上年|去年|上一年|前一年|上年度")
-_DOWN = ("下降", "减少", "降低", "回落")
+_PRIOR = pattern(r"{prior.value}")
+_DOWN = words("change.down")
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,14 @@ class _Before:
         return cls(current, prior, changes_by_dimension)
 
 
+def _semicolon_between(draft: Draft, a: int, b: int) -> bool:
+    """A "；" between figures ``a`` and ``b``: they belong to different groups of the sentence."""
+    text = draft.text
+    return "；" in text[draft.figures[a].end : draft.figures[b].start] or ";" in text[
+        draft.figures[a].end : draft.figures[b].start
+    ]
+
+
 def _last_before(indexes: list[int], i: int) -> int | None:
     k = bisect_left(indexes, i)
     return indexes[k - 1] if k else None
@@ -66,8 +74,8 @@ def _current_and_prior(
     sentence = draft.sentence_of[i]
     before = draft.memo(_Before.of, sentence)
     current_index = _last_before(before.current, i)
-    if current_index is None:
-        return None, None, "", None
+    if current_index is None or _semicolon_between(draft, current_index, i):
+        return None, None, "", None  # a change belongs to the subject of its own semicolon group
     cur = draft.figures[current_index]
     prior_index = _last_before(before.prior, i)
     if prior_index is not None:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
+from assistant.lexicon import pattern
 
-_TRIGGER = re.compile(r"(?:分别为|分别是|即|包括|包含|依次为)[：:]?")
+_TRIGGER = pattern(r"(?:{list.trigger})[：:]?")
+_JOINER = pattern(r"{list.joiner}")
 _ITEM_SPLIT = re.compile(r"[、；;]")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
 _COMMA = re.compile(r"[，,]")
@@ -43,7 +45,9 @@ def check_lists(draft: Draft) -> list[Finding]:
             item_count = tail.item_count(start, end)
             if item_count < 2:
                 continue
-            if item_count == counts.total:
+            # "A、B和C": the last item may be two joined by 和/及/以及, or one name that holds the word
+            joined = item_count + _joined_in_last(text[start:end])
+            if counts.total in (item_count, joined):
                 draft.verify("list.count", *counts.indexes)
                 continue
             reported.add(counts.span)
@@ -51,9 +55,20 @@ def check_lists(draft: Draft) -> list[Finding]:
     return findings
 
 
+def _joined_in_last(items_text: str) -> int:
+    """1 when the list's last item reads as two items joined by a list joiner ("B和C"), else 0."""
+    last = _ITEM_SPLIT.split(items_text)[-1].strip()
+    match = _JOINER.search(last, 1)
+    return int(bool(match) and len(last[: match.start()].strip()) >= 2 and len(last[match.end() :].strip()) >= 2)
+
+
 def _finding(draft: Draft, counts: _Counts, items_text: str, list_start: int) -> Finding:
     text = draft.text
     items = [item.strip() for item in _ITEM_SPLIT.split(items_text) if item.strip()]
+    if items and _joined_in_last(items_text):
+        match = _JOINER.search(items[-1], 1)
+        assert match is not None
+        items[-1:] = [items[-1][: match.start()].strip(), items[-1][match.end() :].strip()]
     first, last = draft.figures[counts.indexes[0]], draft.figures[counts.indexes[-1]]
     stated = " + ".join(draft.figures[i].text for i in counts.indexes)
     expected = counts.total

@@ -16,10 +16,11 @@ from assistant.checks.arithmetic import (
 )
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
+from assistant.lexicon import pattern
 
 _RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,10}(?:率|满意度))(?:为|达到|达|是|约|了|仅|只有|已达)*\s*$")
 _NOT_A_RATE = re.compile(r"(?:增长率|增速|变动率|下降率|增幅|降幅|占比|比重|利率|税率|费率|汇率)$")
-_OTHER_YEAR_OR_CHANGE = re.compile(r"上年|去年|上一年|增长|增加|减少|下降|降低|提高")
+_OTHER_YEAR_OR_CHANGE = pattern(r"{prior.value}|(?:{change.up|change.down})了?(?:为|达)?\s*$")
 _NUMERATOR = re.compile(
     r"已|实际|完成|执行|在职|实有|解决|办结|决算|满意|合格|达标|到位|支付|拨付|结余|有效|回收|收回|使用|验收|覆盖|参保|成活"
 )

@@ -15,6 +15,7 @@ from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.checks.stated_shares import Share
+from assistant.lexicon import words
 
 
 def check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
@@ -22,7 +23,8 @@ def check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
     findings: list[Finding] = []
     groups: dict[str, list[Share]] = {}
     for share in shares:
-        groups.setdefault(vocab.canonical(share.base), []).append(share)
+        if not relative_base(share.base):
+            groups.setdefault(vocab.canonical(share.base), []).append(share)
     for members in groups.values():
         # shares of parts known not to overlap: their sum cannot pass 100%
         pair = _first_disjoint_pair_above_hundred(draft, members)
@@ -40,6 +42,11 @@ def check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
             draft.verify("share.sum", *(share.index for share in complete))
         findings.extend(_disagreeing_bases(draft, members))
     return findings
+
+
+def relative_base(base: str) -> bool:
+    """A base that is the subject's own budget or plan ("占调整预算的100%"): each share has its own."""
+    return any(base.endswith(word) for word in words("base.relative"))
 
 
 def _disjoint(a: str | None, b: str | None) -> bool:

@@ -17,7 +17,7 @@ from assistant.checks.arithmetic import (
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
-from assistant.checks.same_base import check_same_base
+from assistant.checks.same_base import check_same_base, relative_base
 from assistant.checks.stated_shares import Share, find_shares, stated_base
 from assistant.checks.table import FiguresTable
 
@@ -99,7 +99,8 @@ def _adjusted_to_hundred(draft: Draft, shares: list[Share], findings: list[Findi
     vocab = vocabulary()
     groups: dict[str, list[Share]] = {}
     for share in shares:
-        groups.setdefault(vocab.canonical(share.base), []).append(share)
+        if not relative_base(share.base):
+            groups.setdefault(vocab.canonical(share.base), []).append(share)
     hundred = set()
     for members in groups.values():
         if len(members) < 2:

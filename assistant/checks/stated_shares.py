@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.checks.document import Draft
 from assistant.checks.names import IGNORED_IN_NAMES, normalize, vocabulary
+from assistant.lexicon import pattern
 
 # what may stand between a base's amount and its share, "（X元）的比重为p%"; matched against stripped text
 _AFTER_BASE_AMOUNT = re.compile(r"(?:[）)]\s*)?(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?")
@@ -27,9 +28,7 @@ _SHARE = re.compile(
     r"占(?P<base>[^，,；;：:。占]{1,30}?)(?:的)?(?:比重|比例|份额|总额)?(?:为|达到|达|约|是)?\s*$"
 )
 # the words that open a list of the parts of the amount before them
-_LIST_HEAD = re.compile(
-    r"其中[：:]?|主要用于(?:以下(?:几个)?方面)?[：:]|具体(?:为|包括|是|如下)[：:]?|主要(?:包括|是|有|为)[：:]|包括[：:]"
-)
+_LIST_HEAD = pattern(r"(?:{list.head})[：:]?")
 _LEAD_SPLIT = "，,；;：:"
 _LEAD_SPLIT_RE = re.compile(f"[{_LEAD_SPLIT}]")
 _OWN_LEAD = re.compile(r"(?:其中|并|且|而|均)?[，,；;：:\s]*")  # used at the start of a lead only

@@ -9,9 +9,12 @@ from assistant.checks.arithmetic import Interval, shared_unit_text
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
+from assistant.lexicon import pattern
 
 _AMONG = re.compile(r"其中[：:]?")
-_CHANGE = re.compile(r"(?:增长|增加|减少|下降|降低|提高|上升)了?$")
+_CHANGE = pattern(r"(?:{change.up|change.down})了?$")
+_LIST_END = pattern(r"^\s*(?:{list.end})|(?:{list.end})(?:数|额)?(?:为|是|达)?\s*$")
+_PER_UNIT = pattern(r"(?:{per.unit})[^，,；;]{{0,4}}$")
 _SCORE_TOTAL = re.compile(r"(?:总分|总得分|得分|合计|总计)")
 
 
@@ -55,10 +58,14 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
             )
             # the next 其中's whole is not a part of this one
             next_whole = wholes[n + 1] if n + 1 < len(marks) else None
+            # the list ends before a figure its words take out of it ("加上转移性收入…", "收入合计…")
+            ends = [i for i in in_scope if draft.search(_LIST_END, i)]
+            if ends:
+                in_scope = range(in_scope.start, ends[0])
             parts = [
                 i for i in in_scope
                 if i != next_whole and draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i)
-                and draft.subject(i)
+                and draft.subject(i) and not draft.search(_CHANGE, i) and not draft.search(_PER_UNIT, i)
             ]  # fmt: skip
             if not parts:
                 continue

@@ -23,6 +23,7 @@ _SUB_ITEM = re.compile(r"^其中[：:]?")
 _CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
 _TOTAL_COLUMN = re.compile(r"(?:^|/)(?:合计|小计|总计)$")
 _SHARE_COLUMN = re.compile(r"占比|比重|比例|构成|%|％")
+_RATE_ROW = re.compile(r"%|％|率|增减|增长|下降|比重|占比|变动")
 _PART_COLUMN_EXCLUDED = re.compile(r"其中|占比|比重|比例|%|％|增减|增长|变动|上年|预算数|年初|调整")
 
 
@@ -195,8 +196,8 @@ def _total_columns(view: TableView, outcome: TableOutcome) -> None:
         holds, fails = [], []
         for row in view.body():
             total = row[h] if h < len(row) else None
-            if not _placed_number(total):
-                continue
+            if not _placed_number(total) or _RATE_ROW.search(_label(view, row)):
+                continue  # a row of rates or changes does not add up across
             assert total is not None
             numbers = [row[c] for c in parts if c < len(row) and _placed_number(row[c])]
             if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
