@@ -12,7 +12,7 @@ from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.growth import check_growth
 from assistant.checks.lists import check_lists
 from assistant.checks.rates import check_rates
-from assistant.checks.score_tables import check_score_tables
+from assistant.checks.score_rules import check_score_tables
 from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
@@ -49,6 +49,7 @@ def check_report(
     views = tables_of_document(document) if document is not None else []
     views += tables_in_text(text, skip=[(t.start, t.end) for t in document.tables] if document else None)
     tables = check_tables(views)
+    check_score_tables(views, tables)
     findings += tables.findings
     for i, figure in enumerate(draft.figures):  # a table cell with a unit ("93%") is also a figure
         rule = tables.verified.get((figure.start, figure.end))
@@ -59,7 +60,6 @@ def check_report(
     findings += check_rates(draft)
     findings += check_growth(draft, table)
     findings += check_lists(draft)
-    findings += check_score_tables(text)
     if table is not None:
         findings += check_against_data(draft, table)
     else:

@@ -27,15 +27,23 @@ _OWNER_SUFFIX = re.compile(
 _OWNER_SUFFIX_LONGEST = 6  # "2023年度"
 
 
+AMBIGUOUS = -1  # a name that several different amounts of the text carry
+
+
 def _amounts_by_name(draft: Draft) -> dict[str, int]:
-    """First exact money or count figure for each (canonical) subject name in the text."""
+    """The exact money or count figure of each (canonical) subject name in the text; ``AMBIGUOUS`` for a
+    name that figures of different values carry ("收入" of 收入 137.78 and of 收入总计 673.56)."""
     vocab = vocabulary()
     found: dict[str, int] = {}
     for j, figure in enumerate(draft.figures):
         if figure.exact and (figure.is_money or figure.is_count):
             stated = stated_base(draft, j)
-            name = stated.group("base").strip() if stated else draft.subject(j)
-            found.setdefault(vocab.canonical(name), j)
+            name = vocab.canonical(stated.group("base").strip() if stated else draft.subject(j))
+            first = found.get(name)
+            if first is None:
+                found[name] = j
+            elif first != AMBIGUOUS and draft.figures[first].value != figure.value:
+                found[name] = AMBIGUOUS
     return found
 
 
@@ -54,6 +62,8 @@ class _Amounts:
             by_key: dict[str, list[int]] = {}
             length = len(key)
             for name, index in self.by_name.items():
+                if index == AMBIGUOUS:
+                    continue
                 rest = len(name) - length
                 # the owner's word is short: only the end of what comes before ``key`` can match it
                 if rest > 0 and _OWNER_SUFFIX.search(name, max(0, rest - _OWNER_SUFFIX_LONGEST), rest):
@@ -69,8 +79,12 @@ def _base_amount(
     vocab = vocabulary()
     key = vocab.canonical(base)
     j = amounts.by_name.get(key)
-    if j is None:  # "县交通运输局部门总支出为8126.45万元" states the base "部门总支出" of its owner
-        owned = amounts.owned(key)
+    owned = amounts.owned(key)  # "县交通运输局部门总支出为8126.45万元" states the base "部门总支出" of its owner
+    if j == AMBIGUOUS:
+        return None  # which of the amounts of that name is the base is not said: no verdict
+    if j is not None and any(draft.figures[o].value != draft.figures[j].value for o in owned):
+        return None  # the bare name and an owner's name carry different amounts: no verdict either
+    if j is None:
         j = owned[0] if len(owned) == 1 else None
     if j is not None:
         figure = draft.figures[j]

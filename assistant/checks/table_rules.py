@@ -246,6 +246,8 @@ def _sub_items(view: TableView, outcome: TableOutcome) -> None:
             whole = parent[c] if c < len(parent) else None
             if not _placed_number(cell) or not _placed_number(whole) or cell.unit in ("%", "％"):
                 continue
+            if _PART_COLUMN_EXCLUDED.search(_column(view, c)) and "其中" not in _column(view, c):
+                continue  # a change or a rate of a part can exceed its parent's
             assert whole is not None and whole.value is not None and cell.value is not None
             if whole.value >= 0 and cell.value - cell.tolerance > whole.value + whole.tolerance:
                 outcome.findings.append(

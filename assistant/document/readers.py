@@ -29,7 +29,7 @@ REFUSED_SUFFIXES = {".ofd": "OFD 版式文件暂不支持，请导出为 PDF 或
 
 
 OnPage = Callable[[int, int], None]  # OCR progress: (pages done, pages to read)
-_DIGIT = re.compile(r"[0-9０-９]")
+_VALUE = re.compile(r"^[≥≤＞＜><=＝约]?\s*[-+－]?[0-9０-９][0-9０-９,，.．]*\s*(?:%|％|[\u4e00-\u9fff]{1,3})?$")
 MAX_HEADER_ROWS = 4
 
 
@@ -142,13 +142,13 @@ def docx_grid(table: Any) -> tuple[list[list[str | None]], list[Span]]:
 
 
 def _header_rows(rows: list[list[str | None]]) -> int:
-    """The rows at the top that hold no digit (a title row, one text across the whole width, may hold a
-    year); at most four, and at most all rows but one."""
+    """The rows at the top that hold no value: no cell that is a number ("9185", "14.27%", "≥95%", "520人次";
+    a label such as "2022年决算数" or a title with its year is not one); at most four, and at most all rows
+    but one."""
     count = 0
     for row in rows[:MAX_HEADER_ROWS]:
         texts = [t for t in row if t]
-        title = len(set(texts)) == 1 and len(texts) < len(row)
-        if not texts or (any(_DIGIT.search(t) for t in texts) and not title):
+        if not texts or any(_VALUE.match(t) for t in texts):
             break
         count += 1
     return min(count, max(len(rows) - 1, 0))

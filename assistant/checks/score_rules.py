@@ -1,0 +1,262 @@
+"""Self-evaluation score tables (自评表) read as grids: the scoring rules as data, checked row by row.
+
+A score table has a weight column (分值 / 权重 / 满分) and a score column (得分). The rules, each with an id:
+
+score.weight   an indicator's score is never above its weight;
+score.total    a 小计 row adds the rows since the previous 小计, a 合计 / 总分 row adds the 小计 rows (or the
+               item rows when there are none). Where the weights are printed, the weights must add up the
+               same way first: that tells which rows the total covers, including a funds table's 预算执行
+               score printed in an earlier table (总分 100 = 执行率 10 + 指标 90). Weights that do not add up
+               give no verdict on the scores;
+score.rate     预算执行率 score = weight × execution rate (capped at the weight), the common provincial rule
+               (RATE_RULE); a province that scores it otherwise is a different entry there;
+table.rate     an execution-rate column equals the execution column ÷ the budget column of its row (the columns
+               the header names "(B/A)", else 执行数 ÷ 全年/调整后预算数).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.checks.arithmetic import HUNDRED, Interval, divide, percent_text
+from assistant.checks.findings import Finding, Span
+from assistant.checks.table_rules import TableOutcome
+from assistant.checks.table_view import Cell, TableView
+from assistant.document.numbers import format_decimal
+
+_WEIGHT = re.compile(r"分值|权重|满分|标准分")
+_SCORE = re.compile(r"得分|评分")
+_TOTAL = re.compile(r"^(?:合计|总分|总计|合计得分|总得分|综合得分|自评得分|得分合计)$")
+_SUBTOTAL = re.compile(r"小计")
+_RATE_COLUMN = re.compile(r"执行率|完成率")
+_RATE_ROW = re.compile(r"预算执行|资金执行|执行率|资金总额|年度资金")
+_NUMERATOR = re.compile(r"执行数|实际执行|决算数|实际支出|支出数|执行金额|实际完成")
+_DENOMINATOR_PREFERRED = re.compile(r"全年预算|调整后预算|调整预算|预算调整后")
+_DENOMINATOR = re.compile(r"预算数|预算金额|预算")
+_LETTER = re.compile(r"[（(]\s*([A-Z])\s*[)）]")
+_RATIO_LETTERS = re.compile(r"[（(]\s*([A-Z])\s*[/÷]\s*([A-Z])\s*[)）]")
+
+RATE_RULE = "weight_times_rate"  # score = weight × min(rate, 100%)
+
+
+def _column(view: TableView, pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None) -> int | None:
+    for c, label in enumerate(view.labels):
+        last = label.rsplit("/", 1)[-1]
+        if pattern.search(last) and not (exclude and exclude.search(last)):
+            return c
+    return None
+
+
+def _number(row: list[Cell], c: int | None) -> Cell | None:
+    if c is None or c >= len(row):
+        return None
+    cell = row[c]
+    return cell if cell.is_number and cell.end > cell.start else None
+
+
+def _label(view: TableView, row: list[Cell]) -> str:
+    return re.sub(r"\s+", "", view.label_of(row))
+
+
+def _interval(cell: Cell) -> Interval:
+    assert cell.value is not None
+    return Interval(cell.value - cell.tolerance, cell.value + cell.tolerance)
+
+
+def _sum(cells: list[Cell]) -> Interval:
+    total = Interval.exact(Decimal(0))
+    for cell in cells:
+        total = total + _interval(cell)
+    return total
+
+
+def _places(cells: list[Cell]) -> int:
+    return max((c.decimals for c in cells), default=0)
+
+
+def score_tables(views: list[TableView]) -> list[tuple[TableView, int, int]]:
+    """The views that are score tables, with their weight and score columns."""
+    found = []
+    for view in views:
+        weight = _column(view, _WEIGHT)
+        score = _column(view, _SCORE)
+        if score is not None and weight != score:
+            found.append((view, weight if weight is not None else -1, score))
+    return found
+
+
+def check_score_tables(views: list[TableView], outcome: TableOutcome) -> None:
+    tables = score_tables(views)
+    earlier: list[tuple[Cell | None, Cell]] = []  # (weight, score) of rows scored in earlier tables
+    for view, weight_col, score_col in tables:
+        wc = weight_col if weight_col >= 0 else None
+        _rates(view, outcome)
+        items: list[tuple[Cell | None, Cell]] = []
+        group: list[tuple[Cell | None, Cell]] = []
+        subtotals: list[tuple[Cell | None, Cell]] = []
+        for row in view.body():
+            label = _label(view, row)
+            score = _number(row, score_col)
+            weight = _number(row, wc)
+            if score is None:
+                continue
+            if _SUBTOTAL.search(label):
+                _total(view, label, weight, score, group, [], outcome, "小计")
+                subtotals.append((weight, score))
+                group = []
+                continue
+            if _TOTAL.match(label) or (label.endswith(("合计", "总分")) and len(label) <= 6):
+                members = subtotals + group if subtotals else items
+                _total(view, label, weight, score, members, earlier, outcome, "合计")
+                items, group, subtotals = [], [], []
+                continue
+            _within_weight(view, label, weight, score, outcome)
+            _rate_score(view, row, label, weight, score, outcome)
+            items.append((weight, score))
+            group.append((weight, score))
+        earlier = items or earlier
+
+
+def _within_weight(view: TableView, label: str, weight: Cell | None, score: Cell, outcome: TableOutcome) -> None:
+    if weight is None or weight.value is None or score.value is None:
+        return
+    if score.value - score.tolerance > weight.value + weight.tolerance:
+        outcome.findings.append(
+            Finding(
+                kind="subset", rule="score.weight", severity="error",
+                start=score.start, end=score.end, text=score.text,
+                message=f"“{label}”得分 {score.text} 超过其分值（权重）{weight.text}：得分不能大于分值。",
+                expected=f"≤ {weight.text}", found=score.text,
+                related=[Span(weight.start, weight.end, weight.text)],
+            )  # fmt: skip
+        )
+
+
+def _total(
+    view: TableView,
+    label: str,
+    weight: Cell | None,
+    score: Cell,
+    members: list[tuple[Cell | None, Cell]],
+    earlier: list[tuple[Cell | None, Cell]],
+    outcome: TableOutcome,
+    kind: str,
+) -> None:
+    if len(members) < 1:
+        return
+    chosen = members
+    if weight is not None:
+        weights = [w for w, _ in members if w is not None]
+        if len(weights) != len(members):
+            return
+        if not _sum(weights).overlaps(_interval(weight)):
+            with_earlier = members + earlier
+            earlier_weights = [w for w, _ in with_earlier if w is not None]
+            if not earlier or len(earlier_weights) != len(with_earlier):
+                return
+            if not _sum(earlier_weights).overlaps(_interval(weight)):
+                return  # the weights do not say which rows the total adds: no verdict
+            chosen = with_earlier
+        outcome.verify("score.total", weight, *(w for w, _ in chosen if w is not None))
+    scores = [s for _, s in chosen]
+    if len(scores) < 2 and weight is None:
+        return
+    interval = _sum(scores)
+    if interval.overlaps(_interval(score)):
+        outcome.verify("score.total", score, *scores)
+        return
+    places = _places(scores + [score])
+    exact = sum((s.value for s in scores), start=Decimal(0))  # type: ignore[misc]
+    terms = " + ".join(s.text for s in scores)
+    outcome.findings.append(
+        Finding(
+            kind="part_sum", rule="score.total", severity="error",
+            start=score.start, end=score.end, text=score.text,
+            message=(
+                f"{kind}行“{label}”得分 {score.text}，而所列各项得分 {terms} = {format_decimal(exact, places)}，"
+                f"相差 {format_decimal(abs(exact - score.value), places)} 分。"  # type: ignore[operator]
+            ),
+            expected=format_decimal(exact, places), found=score.text,
+            related=[Span(s.start, s.end, s.text) for s in scores],
+        )  # fmt: skip
+    )
+
+
+def _rate_score(
+    view: TableView, row: list[Cell], label: str, weight: Cell | None, score: Cell, outcome: TableOutcome
+) -> None:
+    """score.rate: the budget-execution row scores weight × rate, capped at the weight."""
+    rate_col = _column(view, _RATE_COLUMN)
+    rate = _number(row, rate_col)
+    if rate is None or weight is None or rate.unit not in ("%", "％") or rate_col is None:
+        return
+    if not (_RATE_ROW.search(label) or "执行率" in view.labels[rate_col]):
+        return
+    assert rate.value is not None and weight.value is not None and score.value is not None
+    capped = min(rate.value, HUNDRED)
+    low = weight.value * max(capped - rate.tolerance, Decimal(0)) / HUNDRED
+    high = weight.value * min(capped + rate.tolerance, HUNDRED) / HUNDRED
+    expected_range = Interval(low - score.tolerance, high + score.tolerance)
+    if expected_range.contains(score.value):
+        outcome.verify("score.rate", score, rate, weight)
+        return
+    exact = weight.value * capped / HUNDRED
+    expected = format_decimal(exact, max(score.decimals, 2 if exact != exact.to_integral_value() else 0))
+    outcome.findings.append(
+        Finding(
+            kind="rate", rule="score.rate", severity="error",
+            start=score.start, end=score.end, text=score.text,
+            message=(
+                f"“{label}”的得分按“分值 × 执行率”计：{weight.text} × {rate.text} = {expected}"
+                f"{'（执行率超过 100% 按 100% 计）' if rate.value > HUNDRED else ''}，表中为 {score.text}。"
+            ),
+            expected=expected, found=score.text,
+            related=[Span(rate.start, rate.end, rate.text), Span(weight.start, weight.end, weight.text)],
+        )  # fmt: skip
+    )
+
+
+def _rates(view: TableView, outcome: TableOutcome) -> None:
+    """table.rate: an execution-rate column against the execution and budget columns of each row."""
+    rate_col = _column(view, _RATE_COLUMN)
+    if rate_col is None:
+        return
+    label = view.labels[rate_col]
+    numerator = denominator = None
+    letters = _RATIO_LETTERS.search(label)
+    if letters:
+        by_letter = {m.group(1): c for c, lab in enumerate(view.labels) if (m := _LETTER.search(lab))}
+        numerator, denominator = by_letter.get(letters.group(1)), by_letter.get(letters.group(2))
+    if numerator is None or denominator is None:
+        numerator = _column(view, _NUMERATOR, _RATE_COLUMN)
+        denominator = _column(view, _DENOMINATOR_PREFERRED, _RATE_COLUMN)
+        if denominator is None:
+            denominator = _column(view, _DENOMINATOR, re.compile(r"年初|执行|率"))
+    if numerator is None or denominator is None or numerator == denominator:
+        return
+    for row in view.body():
+        rate, a, b = _number(row, rate_col), _number(row, numerator), _number(row, denominator)
+        if rate is None or a is None or b is None or rate.unit not in ("%", "％"):
+            continue
+        computed = divide(_interval(a), _interval(b))
+        if computed is None:
+            continue
+        if computed.overlaps(_interval(rate)):
+            outcome.verify("table.rate", rate, a, b)
+            continue
+        exact = a.value / b.value * HUNDRED  # type: ignore[operator]
+        expected = f"{format_decimal(exact, rate.decimals)}%"
+        outcome.findings.append(
+            Finding(
+                kind="rate", rule="table.rate", severity="error",
+                start=rate.start, end=rate.end, text=rate.text,
+                message=(
+                    f"“{_label(view, row)}”的{label.rsplit('/', 1)[-1]} = {view.labels[numerator].rsplit('/', 1)[-1]} "
+                    f"{a.text} ÷ {view.labels[denominator].rsplit('/', 1)[-1]} {b.text} = {percent_text(exact)}，"
+                    f"表中为 {rate.text}；应为 {expected}。"
+                ),
+                expected=expected, found=rate.text,
+                related=[Span(a.start, a.end, a.text), Span(b.start, b.end, b.text)],
+            )  # fmt: skip
+        )
