@@ -183,19 +183,57 @@ def write_case_docx(case: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def _locate(document: Any, figure: str, occurrence: int) -> tuple[int, int] | None:
+def normalize_case(case: dict[str, Any]) -> dict[str, Any]:
+    """A case in either writer's schema as the one ``evaluate_real`` reads: tables with ``caption`` and
+    ``rows`` (a separate ``header`` row first), errors with ``correct``; ``whole`` when occurrences count
+    only matches that are not part of a longer number."""
+    case = dict(case)
+    tables = []
+    for spec in case.get("tables") or []:
+        spec = dict(spec)
+        if "header" in spec:
+            header = spec.pop("header") or []
+            headers = header if header and isinstance(header[0], list) else [header]
+            spec["rows"] = [*headers, *(spec.get("rows") or [])]
+        if "title" in spec and "caption" not in spec:
+            spec["caption"] = spec.pop("title")
+        tables.append(spec)
+    case["tables"] = tables
+    errors = []
+    for label in case.get("errors") or []:
+        label = dict(label)
+        label.setdefault("correct", label.get("expected"))
+        label.setdefault("why", label.get("note", ""))
+        errors.append(label)
+    case["errors"] = errors
+    if isinstance(case.get("source"), dict):
+        case["province"] = case["source"].get("province", case.get("province", ""))
+        case["whole"] = True
+    return case
+
+
+def _locate(document: Any, figure: str, occurrence: int, whole: bool = False) -> tuple[int, int] | None:
     """The span of the ``occurrence``-th printing of ``figure``, counting the text outside tables first,
-    then the tables in order (how the cases count)."""
+    then the tables in order (how the cases count); with ``whole`` a match inside a longer number does not
+    count."""
     text = document.text
     spans = sorted((t.start, t.end) for t in document.tables)
 
     def in_tables(at: int) -> bool:
         return any(a <= at < b for a, b in spans)
 
+    def standalone(at: int) -> bool:
+        before = text[at - 1 : at]
+        after = text[at + len(figure) : at + len(figure) + 1]
+        return not (before.isdigit() or before in ".．") and not (
+            after.isdigit() or (after in ".．" and text[at + len(figure) + 1 : at + len(figure) + 2].isdigit())
+        )
+
     hits = []
     start = text.find(figure)
     while start >= 0:
-        hits.append(start)
+        if not whole or standalone(start):
+            hits.append(start)
         start = text.find(figure, start + 1)
     outside = [h for h in hits if not in_tables(h)]
     inside = [h for h in hits if in_tables(h)]
@@ -211,7 +249,7 @@ def evaluate_real(cases: list[dict[str, Any]], workdir: Path) -> RealEvaluation:
     from assistant.document.readers import read_document
 
     result = RealEvaluation()
-    for n, case in enumerate(cases):
+    for n, case in enumerate(normalize_case(c) for c in cases):
         result.cases += 1
         path = write_case_docx(case, workdir / f"case-{n}.docx")
         document = read_document(path, f"{case.get('id', n)}.docx")
@@ -228,7 +266,7 @@ def evaluate_real(cases: list[dict[str, Any]], workdir: Path) -> RealEvaluation:
                 result.clean_with_false_error += 1
         expected = []
         for label in labels:
-            span = _locate(document, str(label["figure"]), int(label.get("occurrence", 1)))
+            span = _locate(document, str(label["figure"]), int(label.get("occurrence", 1)), bool(case.get("whole")))
             if span is None:
                 result.misses.append(f"{case.get('id')}: figure “{label['figure']}” not found in the read text")
                 continue

@@ -60,8 +60,11 @@ def _label(view: TableView, row: list[Cell]) -> str:
 
 
 def _interval(cell: Cell) -> Interval:
+    """Weights and scores printed as whole numbers are exact (a 10-point indicator scores 10, not 9.5 to
+    10.5); a score printed with decimals was rounded to them."""
     assert cell.value is not None
-    return Interval(cell.value - cell.tolerance, cell.value + cell.tolerance)
+    tolerance = cell.tolerance if cell.decimals else Decimal(0)
+    return Interval(cell.value - tolerance, cell.value + tolerance)
 
 
 def _sum(cells: list[Cell]) -> Interval:

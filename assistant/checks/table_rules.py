@@ -75,7 +75,7 @@ def check_tables(views: list[TableView]) -> TableOutcome:
 # ---------- totals rows: a 合计 row equals the sum of the rows it closes (or opens) ----------
 
 
-def _parts_of(view: TableView, t: int) -> list[int]:
+def _parts_of(view: TableView, t: int, strict: bool = False) -> list[int]:
     """Body row indexes a totals row at body index ``t`` adds up: the rows after it up to the next total
     when it opens the table's body, else the rows since the previous total; 其中 rows never, and of coded
     rows (201 / 20101 / 2010101) only the top level."""
@@ -96,6 +96,14 @@ def _parts_of(view: TableView, t: int) -> list[int]:
             candidates = subtotals
     parts = [j for j in candidates if not _SUB_ITEM.match(labels[j]) and not is_total[j] or "小计" in labels[j]]
     parts = [j for j in parts if j in candidates]
+    if strict:  # the rows after a 其中 row may continue its list ("其中：A …" then "B …") or not: leave them out
+        after_sub = set()
+        for j in candidates:
+            if _SUB_ITEM.match(labels[j]) or (j - 1 in after_sub and j in candidates and j - 1 >= 0):
+                after_sub.add(j)
+            if j - 1 >= 0 and (j - 1 in after_sub) and not _SUB_ITEM.match(labels[j]):
+                after_sub.add(j)
+        parts = [j for j in parts if j not in after_sub]
     codes = {j: m.group(1) for j in parts if (m := _CODE.match(labels[j]))}
     if codes:
         top = min(len(code) for code in codes.values())
@@ -112,24 +120,32 @@ def _total_rows(view: TableView, outcome: TableOutcome) -> None:
         if not _TOTAL.match(label):
             continue
         parts = _parts_of(view, t)
+        strict = _parts_of(view, t, strict=True)
         if len(parts) < 2:
             continue
+        readings = [parts] if strict == parts or len(strict) < 2 else [strict, parts]
         holds: list[tuple[int, list[Cell]]] = []
         fails: list[tuple[int, Interval, list[Cell]]] = []
         for c, total in enumerate(row):
             if not _placed_number(total) or total.unit in ("%", "％") or _SHARE_COLUMN.search(_column(view, c)):
                 continue
-            cells = [body[j][c] for j in parts if c < len(body[j])]
-            numbers = [cell for cell in cells if _placed_number(cell)]
-            if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
+            outcomes = []
+            for reading in readings:  # either reading of the rows after a 其中 row may be meant
+                cells = [body[j][c] for j in reading if c < len(body[j])]
+                numbers = [cell for cell in cells if _placed_number(cell)]
+                if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
+                    continue
+                interval = Interval.exact(Decimal(0))
+                for cell in numbers:
+                    interval = interval + _interval(cell)
+                outcomes.append((interval.overlaps(_interval(total)), interval, numbers))
+            if not outcomes:
                 continue
-            interval = Interval.exact(Decimal(0))
-            for cell in numbers:
-                interval = interval + _interval(cell)
-            if interval.overlaps(_interval(total)):
-                holds.append((c, numbers))
+            held = [o for o in outcomes if o[0]]
+            if held:
+                holds.append((c, held[0][2]))
             else:
-                fails.append((c, interval, numbers))
+                fails.append((c, outcomes[0][1], outcomes[0][2]))
         numeric_columns = len(holds) + len(fails)
         for c, numbers in holds:
             outcome.verify("table.total", row[c], *numbers)
