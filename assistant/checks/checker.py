@@ -14,7 +14,7 @@ from assistant.checks.lists import check_lists
 from assistant.checks.rates import check_rates
 from assistant.checks.score_rules import check_score_tables
 from assistant.checks.shares import check_shares
-from assistant.checks.sums import check_wholes_and_parts
+from assistant.checks.sums import check_added, check_wholes_and_parts
 from assistant.checks.table import FiguresTable
 from assistant.checks.table_rules import check_tables
 from assistant.checks.table_view import tables_in_text, tables_of_document
@@ -56,6 +56,7 @@ def check_report(
         if rule:
             draft.verify(rule, i)
     findings += check_wholes_and_parts(draft)
+    findings += check_added(draft)
     findings += check_shares(draft, table)
     findings += check_rates(draft)
     findings += check_growth(draft, table)

@@ -11,7 +11,7 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.lexicon import pattern
 
-_AMONG = re.compile(r"其中[：:]?")
+_AMONG = pattern(r"其中[：:]?|(?:构成|组成)[：:]|(?:{list.head})[：:]")
 _CHANGE = pattern(r"(?:{change.up|change.down})了?$")
 _LIST_END = pattern(r"^\s*(?:{list.end})|(?:{list.end})(?:数|额)?(?:为|是|达)?\s*$")
 _PER_UNIT = pattern(r"(?:{per.unit})[^，,；;]{{0,4}}$")
@@ -128,6 +128,7 @@ def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[F
     components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
     complete = bool(decomposition) and None not in components and set(components) == set(decomposition)
     complete = complete and len(components) == len(decomposition)
+    complete = complete or _levels(draft, parts) or _stated_complete(draft, whole_index, parts)
     if whole.dimension == "score" and score_total:
         complete = True
     total = Interval.exact(whole.value * 0)
@@ -163,6 +164,100 @@ def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[F
             related=related,
         )
     ]
+
+
+_SELF_LEVEL = pattern(r"^(?:{level.self})")
+_LOWER_LEVEL = pattern(r"^(?:{level.lower})")
+_COUNTED_COMPLETE = pattern(r"(?:由|分为|包括)?(?P<n>[一二两三四五六七八九十\d]+)(?:个|项|类)?(?:部分|方面|项|类)(?:构成|组成)?[：:]?")
+_STATED_COMPLETE = pattern(r"由.{0,20}(?:构成|组成)|(?:{list.complete})[：:]")
+
+
+def _levels(draft: Draft, parts: list[int]) -> bool:
+    """Two parts, one of the government level itself (市本级) and one of the levels below it (区级): a
+    complete split of a total of both."""
+    if len(parts) != 2:
+        return False
+    subjects = [draft.subject(i) for i in parts]
+    return bool(_SELF_LEVEL.search(subjects[0]) and _LOWER_LEVEL.search(subjects[1])) or bool(
+        _SELF_LEVEL.search(subjects[1]) and _LOWER_LEVEL.search(subjects[0])
+    )
+
+
+def _stated_complete(draft: Draft, whole_index: int, parts: list[int]) -> bool:
+    """The text between the whole and its first part says the parts are all of it: "由三部分构成：", "分为
+    两类：" with as many parts as it says."""
+    from assistant.document.numbers import parse_chinese
+
+    between = draft.text[draft.figures[whole_index].end : draft.figures[parts[0]].start]
+    counted = _COUNTED_COMPLETE.search(between)
+    if counted:
+        raw = counted.group("n")
+        number = int(raw) if raw.isdigit() else parse_chinese(raw.replace("两", "二"))
+        return number == len(parts)
+    return False
+
+
+def check_added(draft: Draft) -> list[Finding]:
+    """parts.added: "A，加上B（，再加上C），合计X" states X = A + B + C (减去 / 扣除 take an amount away)."""
+    findings: list[Finding] = []
+    for i, total in enumerate(draft.figures):
+        if not total.exact or total.is_percent or not draft.search(_TOTAL_WORD, i):
+            continue
+        sentence = draft.sentence_of[i]
+        terms: list[tuple[int, int]] = []  # (figure index, sign)
+        j = i - 1
+        while j >= 0 and draft.sentence_of[j] == sentence:
+            figure = draft.figures[j]
+            if figure.dimension != total.dimension or draft.in_parentheses(j):
+                j -= 1
+                continue
+            prefix = draft.prefix(j)
+            if _ADD.search(prefix):
+                terms.append((j, 1))
+            elif _SUBTRACT.search(prefix):
+                terms.append((j, -1))
+            else:
+                if terms and figure.exact:
+                    terms.append((j, 1))
+                break
+            j -= 1
+        if len(terms) < 2 or terms[-1][0] != j or any(not draft.figures[k].exact for k, _ in terms):
+            continue
+        if any("；" in draft.text[draft.figures[a].end : draft.figures[b].start] for (a, _), (b, _) in
+               zip(terms[1:], terms[:-1], strict=False)) or "；" in draft.text[draft.figures[terms[0][0]].end : total.start]:
+            continue  # the sum stays within one semicolon group
+        terms.reverse()
+        interval = Interval.exact(total.value * 0)
+        for k, sign in terms:
+            part = Interval.of(draft.figures[k])
+            interval = interval + part if sign > 0 else interval - part
+        indexes = [k for k, _ in terms]
+        if interval.overlaps(Interval.of(total)):
+            draft.verify("parts.added", i, *indexes)
+            continue
+        involved = [total] + [draft.figures[k] for k in indexes]
+        exact = sum((draft.figures[k].value * sign for k, sign in terms), start=total.value * 0)
+        expression = "".join(
+            f"{'' if n == 0 else (' + ' if sign > 0 else ' − ')}{draft.figures[k].text}" for n, (k, sign) in enumerate(terms)
+        )
+        findings.append(
+            Finding(
+                kind="part_sum", rule="parts.added", severity="error",
+                start=total.start, end=total.end, text=total.text,
+                message=(
+                    f"文中写明{expression}，合计应为 {shared_unit_text(involved, exact)}，"
+                    f"文中写作 {total.text}，相差 {shared_unit_text(involved, abs(total.value - exact))}。"
+                ),
+                expected=shared_unit_text(involved, exact), found=total.text,
+                related=[Span(draft.figures[k].start, draft.figures[k].end, draft.figures[k].text) for k in indexes],
+            )  # fmt: skip
+        )
+    return findings
+
+
+_TOTAL_WORD = pattern(r"(?:合计|总计|共计)(?:为|达|是)?\s*$")
+_ADD = pattern(r"^\s*(?:{sum.add})")
+_SUBTRACT = pattern(r"^\s*(?:{sum.subtract})")
 
 
 def _match_decomposition(name: str, vocab) -> str | None:
