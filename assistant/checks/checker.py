@@ -17,6 +17,7 @@ from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_added, check_wholes_and_parts
 from assistant.checks.table import FiguresTable
 from assistant.checks.table_rules import check_tables
+from assistant.checks.table_text import check_table_text
 from assistant.checks.table_view import tables_in_text, tables_of_document
 from assistant.checks.targets import check_target_claims
 from assistant.document.model import Document
@@ -50,6 +51,8 @@ def check_report(
     views += tables_in_text(text, skip=[(t.start, t.end) for t in document.tables] if document else None)
     tables = check_tables(views)
     check_score_tables(views, tables)
+    spans = [(t.start, t.end) for t in document.tables] if document else []
+    check_table_text(draft, views, tables, spans + _text_table_spans(views))
     findings += tables.findings
     for i, figure in enumerate(draft.figures):  # a table cell with a unit ("93%") is also a figure
         rule = tables.verified.get((figure.start, figure.end))
@@ -69,6 +72,16 @@ def check_report(
     coverage = Coverage.of(draft, findings)
     coverage.table_numbers, coverage.table_verified = tables.numbers, len(tables.verified)
     return CheckReport(draft, findings, coverage)
+
+
+def _text_table_spans(views) -> list[tuple[int, int]]:
+    """Where the tables found in the text stand (their cells are figures of the text too)."""
+    spans = []
+    for view in views:
+        placed = [c for row in view.rows for c in row if c.end > c.start]
+        if placed and view.merged_from == "text":
+            spans.append((min(c.start for c in placed), max(c.end for c in placed)))
+    return spans
 
 
 def check_document(document: Document, table: FiguresTable | None = None) -> list[Finding]:

@@ -16,7 +16,7 @@ from assistant.document.numbers import SCALE_WORDS, half_unit, parse_arabic, par
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
 _NUMBER = re.compile(rf"(?P<pct>百分之)?(?:(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE}))")
-_APPROX_BEFORE = ("大约", "将近", "接近", "超过", "不足", "不到", "约", "近", "超", "逾")
+_APPROX_BEFORE = ("大约", "将近", "接近", "超过", "突破", "不足", "不到", "约", "近", "超", "逾")
 _APPROX_BEFORE_LAST = {word[-1] for word in _APPROX_BEFORE}
 _APPROX_INSIDE = ("余", "多")
 _APPROX_AFTER = ("以上", "以下", "以内", "左右", "上下", "开外")

@@ -59,7 +59,7 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
             # the next 其中's whole is not a part of this one
             next_whole = wholes[n + 1] if n + 1 < len(marks) else None
             # the list ends before a figure its words take out of it ("加上转移性收入…", "收入合计…")
-            ends = [i for i in in_scope if draft.search(_LIST_END, i)]
+            ends = [i for i in in_scope if draft.search(_LIST_END, i) or _other_flow(draft, whole_index, i)]
             if ends:
                 in_scope = range(in_scope.start, ends[0])
             parts = [
@@ -170,6 +170,20 @@ _SELF_LEVEL = pattern(r"^(?:{level.self})")
 _LOWER_LEVEL = pattern(r"^(?:{level.lower})")
 _COUNTED_COMPLETE = pattern(r"(?:由|分为|包括)?(?P<n>[一二两三四五六七八九十\d]+)(?:个|项|类)?(?:部分|方面|项|类)(?:构成|组成)?[：:]?")
 _STATED_COMPLETE = pattern(r"由.{0,20}(?:构成|组成)|(?:{list.complete})[：:]")
+
+
+_FLOW_IN = pattern(r"{flow.in}")
+_FLOW_OUT = pattern(r"{flow.out}")
+
+
+def _other_flow(draft: Draft, whole_index: int, i: int) -> bool:
+    """The figure names the opposite flow of the whole (a 支出 after the parts of a 收入): the list is over."""
+    whole, part = draft.subject(whole_index), draft.subject(i)
+    whole_in, whole_out = bool(_FLOW_IN.search(whole)), bool(_FLOW_OUT.search(whole))
+    part_in, part_out = bool(_FLOW_IN.search(part)), bool(_FLOW_OUT.search(part))
+    return (whole_in and not whole_out and part_out and not part_in) or (
+        whole_out and not whole_in and part_in and not part_out
+    )
 
 
 def _levels(draft: Draft, parts: list[int]) -> bool:

@@ -154,6 +154,22 @@ def _header_rows(rows: list[list[str | None]]) -> int:
     return min(count, max(len(rows) - 1, 0))
 
 
+_UNIT_LINE = re.compile(r"(?:^|\s|（|\()单位\s*[:：]\s*([^\s）)，,；;]+)")
+_CAPTION = re.compile(r"^(?:附)?表\s*[0-9０-９一二三四五六七八九十]+|表$")
+
+
+def _caption_and_unit(before: list[str]) -> tuple[str, str]:
+    """A table's caption ("表1 …") and unit ("单位：万元") from the (at most two) paragraphs before it."""
+    caption = unit = ""
+    for text in before:
+        found = _UNIT_LINE.search(text)
+        if found:
+            unit = found.group(1)
+        if _CAPTION.search(text) and len(text) <= 60:
+            caption = text
+    return caption, unit
+
+
 def _docx_document(path: Path, shown: str) -> Document:
     import docx  # python-docx
     from docx.table import Table as DocxTable
@@ -161,6 +177,7 @@ def _docx_document(path: Path, shown: str) -> Document:
     document = docx.Document(str(path))
     out = _Lines()
     tables: list[Table] = []
+    before: list[str] = []  # the paragraphs just before the next table: its caption and unit line
     for block in document.iter_inner_content():
         if isinstance(block, DocxTable):
             start = out.at()
@@ -176,11 +193,17 @@ def _docx_document(path: Path, shown: str) -> Document:
                     out.add(line)
             if out.length > start:
                 rows, spans = docx_grid(block)
-                tables.append(Table(rows=rows, spans=spans, header_rows=_header_rows(rows), start=start, end=out.length))
+                caption, unit = _caption_and_unit(before)
+                tables.append(
+                    Table(rows=rows, spans=spans, header_rows=_header_rows(rows), caption=caption, unit=unit,
+                          start=start, end=out.length)  # fmt: skip
+                )
+            before = []
         else:
             text = block.text.strip()
             if text:
                 out.add(text)
+                before = [*before[-1:], text]
     return Document(shown, out.text(), "extracted", tables=tuple(tables))
 
 
