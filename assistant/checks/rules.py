@@ -35,6 +35,9 @@ RULES: dict[str, Rule] = {
         Rule("table.total", "part_sum", "表格合计行（列）与各行（列）之和"),
         Rule("table.within", "subset", "表格“其中”行不大于上级行"),
         Rule("table.share", "ratio", "表格中的占比"),
+        Rule("table.growth", "growth", "表格中的增减额与增长率"),
+        Rule("table.rate", "rate", "表格中的执行率"),
+        Rule("score.rate", "rate", "预算执行率得分＝分值×执行率"),
         Rule("table.text", "data_mismatch", "说明中的数字与表格单元格"),
     )
 }

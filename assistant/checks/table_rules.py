@@ -69,6 +69,7 @@ def check_tables(views: list[TableView]) -> TableOutcome:
         _total_columns(view, outcome)
         _sub_items(view, outcome)
         _share_columns(view, outcome)
+    check_growth_columns(views, outcome)
     return outcome
 
 
@@ -331,5 +332,89 @@ def _share_columns(view: TableView, outcome: TableOutcome) -> None:
                     ),
                     expected=expected, found=share.text,
                     related=[Span(part.start, part.end, part.text), Span(base.start, base.end, base.text)],
+                )  # fmt: skip
+            )
+
+
+# ---------- growth columns: 增减 = 本年 − 上年, 增长% = 增减 ÷ 上年 ----------
+
+_GROWTH_RATE_COLUMN = re.compile(r"(?:增长|增减|增幅|变动|同比)\s*(?:%|％|率|幅度)|(?:%|％)$|增长率|增幅")
+_CHANGE_AMOUNT_COLUMN = re.compile(r"增减|增加|减少|变动|比上年")
+_PRIOR_COLUMN = re.compile(r"上年|去年|上期|(?:19|20)\d{2}")
+_NOT_CURRENT = re.compile(r"预算|调整|计划|目标|占|%|％|率|增减|增长|增幅|变动|比上年|上年|序号|排序")
+_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+def _growth_columns(view: TableView) -> tuple[int | None, int | None, int | None, int | None]:
+    """(current, prior, change, rate) columns of a table that prints changes on the prior year."""
+    labels = [re.sub(r"\s+", "", label.rsplit("/", 1)[-1]) for label in view.labels]
+    rate = next((c for c, lab in enumerate(labels) if _GROWTH_RATE_COLUMN.search(lab) and not lab.startswith("占")), None)
+    change = next(
+        (c for c, lab in enumerate(labels) if c != rate and _CHANGE_AMOUNT_COLUMN.search(lab)
+         and not re.search(r"%|％|率|幅", lab)),
+        None,
+    )  # fmt: skip
+    years = {c: int(m.group(1)) for c, lab in enumerate(labels) if (m := _YEAR.search(lab)) and c not in (rate, change)}
+    current = prior = None
+    if len(set(years.values())) >= 2:
+        latest = max(years.values())
+        current = next((c for c, y in years.items() if y == latest and not re.search(r"预算|调整|计划", labels[c])), None)
+        prior = next((c for c, y in years.items() if y == latest - 1), None)
+    else:
+        prior = next((c for c, lab in enumerate(labels) if re.search(r"上年|去年|上期", lab) and c not in (rate, change)), None)
+        current = next(
+            (c for c, lab in enumerate(labels) if lab and c not in (rate, change, prior) and not _NOT_CURRENT.search(lab)
+             and c > 0),
+            None,
+        )  # fmt: skip
+    return current, prior, change, rate
+
+
+def check_growth_columns(views: list[TableView], outcome: TableOutcome) -> None:
+    for view in views:
+        if not view.header_rows:
+            continue
+        current, prior, change, rate = _growth_columns(view)
+        if current is None or (rate is None and change is None) or (prior is None and change is None):
+            continue
+        checks: list[tuple[list[Cell], Cell, Interval, str, Decimal, int]] = []
+        for row in view.body():
+            cur = row[current] if current < len(row) else None
+            if not _placed_number(cur):
+                continue
+            assert cur is not None
+            old = row[prior] if prior is not None and prior < len(row) else None
+            delta = row[change] if change is not None and change < len(row) else None
+            pct = row[rate] if rate is not None and rate < len(row) else None
+            base = None
+            if _placed_number(old):
+                base = _interval(old)  # type: ignore[arg-type]
+                if _placed_number(delta):
+                    computed = _interval(cur) - base
+                    checks.append((row, delta, computed, "change", cur.value - old.value, delta.decimals))  # type: ignore[arg-type, operator, union-attr]
+            elif _placed_number(delta):
+                base = _interval(cur) - _interval(delta)  # type: ignore[arg-type]
+            if base is not None and _placed_number(pct) and pct.unit in ("", "%", "％"):  # type: ignore[union-attr]
+                ratio = divide(_interval(cur) - base, base)
+                if ratio is not None:
+                    middle = (base.lo + base.hi) / 2
+                    exact = (cur.value - middle) / middle * HUNDRED if middle else Decimal(0)  # type: ignore[operator]
+                    checks.append((row, pct, ratio, "rate", exact, pct.decimals))  # type: ignore[arg-type]
+        holds = [c for c in checks if c[2].overlaps(_interval(c[1]))]
+        fails = [c for c in checks if not c[2].overlaps(_interval(c[1]))]
+        for row, cell, _, _, _, _ in holds:
+            outcome.verify("table.growth", cell, row[current])
+        if not fails or len(holds) < len(fails):
+            continue
+        for row, cell, _, what, exact, places in fails:
+            shown = format_decimal(exact, places)
+            name = "增减额 = 本年 − 上年" if what == "change" else "增长率 = （本年 − 上年）÷ 上年"
+            outcome.findings.append(
+                Finding(
+                    kind="growth", rule="table.growth", severity="error",
+                    start=cell.start, end=cell.end, text=cell.text,
+                    message=f"表格“{_label(view, row)}”行按{name}应为 {shown}，表中为 {cell.text}。",
+                    expected=shown, found=cell.text,
+                    related=[Span(row[current].start, row[current].end, row[current].text)],
                 )  # fmt: skip
             )
