@@ -207,7 +207,7 @@ def test_cli_read_shows_the_text_findings_index_and_the_tables(tmp_path: Path, s
     path = write_score_docx(tmp_path / "自评表.docx")
     shown = run_cli(["read", str(path)], subprocess_env)
     assert shown.returncode == 0 and shown.stdout.rstrip("\n") == read_document(path).text
-    assert "表格 1：7 行 × 5 列，表头 2 行，合并单元格 4 个" in shown.stderr
+    assert "表格 1“附件：项目支出绩效自评表”：7 行 × 5 列，表头 2 行，合并单元格 4 个" in shown.stderr
     data = json.loads(run_cli(["read", str(path), "--format", "json"], subprocess_env).stdout)
     assert data["tables"][0]["spans"] == [[0, 0, 1, 5], [2, 0, 3, 1], [2, 1, 2, 1], [6, 0, 1, 3]]
     missing = run_cli(["read", str(tmp_path / "无.pdf")], subprocess_env)

@@ -3,6 +3,7 @@ and "增加 D" against "增长 g%"."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -62,6 +63,35 @@ def _semicolon_between(draft: Draft, a: int, b: int) -> bool:
     ]
 
 
+_COMPARED_WITH = re.compile(r"(?:比|较|与)(?P<base>[^，,；;比较与]{1,16}?)(?:相比)?[^，,；;]{0,3}?$")
+_NAMED_BASE_WORD = pattern(r"(?P<word>{base.named})$")
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
+
+
+def _named_base(draft: Draft, i: int, before: _Before) -> int | None:
+    """The figure a change is measured against when the text names a budget, a plan or a year's 决算
+    instead of the prior year ("比预算下降37.9%", "比2010年决算数减少153.3万元"), if exactly one earlier
+    figure of the sentence carries that name."""
+    match = draft.search(_CHANGE, i)
+    if match is None:
+        return None
+    head = draft.prefix(i)[: match.start("dir")]
+    compared = _COMPARED_WITH.search(head)
+    if compared is None:
+        return None
+    base = compared.group("base").strip()
+    word = _NAMED_BASE_WORD.search(base)
+    if word is None:
+        return None
+    year = _YEAR_IN.search(base)
+    wanted = word.group("word").rstrip("数")
+    found = [
+        j for j in before.current + before.prior
+        if j < i and wanted in draft.prefix(j) and (year is None or year.group(0) in draft.prefix(j))
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
 def _last_before(indexes: list[int], i: int) -> int | None:
     k = bisect_left(indexes, i)
     return indexes[k - 1] if k else None
@@ -73,6 +103,16 @@ def _current_and_prior(
     """(current figure, prior amount, prior as printed, prior span) for the change figure ``i``."""
     sentence = draft.sentence_of[i]
     before = draft.memo(_Before.of, sentence)
+    named = _named_base(draft, i, before)
+    if named is not None:  # "比预算下降g%", "比2010年决算数减少D": the base the text names
+        base_index = named
+        current_index = _last_before([j for j in before.current if j != base_index], i)
+        if current_index is None or _semicolon_between(draft, current_index, i) or current_index == base_index:
+            return None, None, "", None
+        b = draft.figures[base_index]
+        if b.dimension != draft.figures[current_index].dimension:
+            return None, None, "", None
+        return current_index, Interval.of(b), b.text, Span(b.start, b.end, b.text)
     current_index = _last_before(before.current, i)
     if current_index is None or _semicolon_between(draft, current_index, i):
         return None, None, "", None  # a change belongs to the subject of its own semicolon group
@@ -107,6 +147,9 @@ def check_growth(draft: Draft, table: FiguresTable | None) -> list[Finding]:
         if not match:
             continue
         down = match.group("dir").startswith(_DOWN)
+        if figure.is_percent and down and figure.value > 100 and not figure.approx:
+            findings.append(_over_hundred(draft, i, figure))
+            continue
         if figure.is_percent:
             findings.extend(_check_rate_of_change(draft, i, figure, down, table, table_rows))
         elif figure.is_money or figure.is_count:
@@ -142,6 +185,16 @@ def _check_amount_of_change(
         f"文中写作{'减少' if down else '增加'} {figure.text}；应为{expected}。"
     )
     return [_finding(figure, cur, prior_span, message, expected, "growth.amount")]
+
+
+def _over_hundred(draft: Draft, i: int, figure: Figure) -> Finding:
+    """growth.over_hundred: an amount that falls cannot fall by more than all of it."""
+    return Finding(
+        kind="growth", rule="growth.over_hundred", severity="error",
+        start=figure.start, end=figure.end, text=figure.text,
+        message=f"文中写作下降 {figure.text}：一个不为负的数额最多下降 100%，降幅超过 100% 说明基数或计算有误。",
+        expected="≤ 100%", found=figure.text,
+    )  # fmt: skip
 
 
 def _finding(

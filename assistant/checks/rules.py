@@ -26,6 +26,7 @@ RULES: dict[str, Rule] = {
         Rule("growth.amount", "growth", "增减额＝本年－上年"),
         Rule("growth.rate", "growth", "增减率＝增减额÷上年"),
         Rule("growth.zero_base", "growth", "上年为零时不能计算增减率"),
+        Rule("growth.over_hundred", "growth", "降幅不超过 100%"),
         Rule("list.count", "count", "数量与所列项数"),
         Rule("target.claim", "target", "目标完成的说法与数字"),
         Rule("data.value", "data_mismatch", "与数据表的数值"),

@@ -72,18 +72,35 @@ def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome
         if not (figure.is_money or figure.is_percent) or _GAP.search(draft.prefix(i)):
             continue
         subject = draft.subject(i)
+        if _COMPARATIVE.search(draft.prefix(i)):
+            continue  # "高于…3.0%" compares, it does not restate a cell
         group_start = max(text.rfind(ch, 0, figure.start) for ch in "；;。\n") + 1
-        lead = text[group_start : figure.start]
-        found = _row_for(views, subject, lead)
+        anchor = _anchor(draft, i, group_start)
+        found = _row_for(views, subject, draft.subject(anchor) if anchor is not None else "")
         if found is None:
             continue
         view, row = found
         _compare(draft, i, view, row, subject, outcome)
 
 
+_COMPARATIVE = re.compile(r"高于|低于|快于|慢于|超过|超出|好于|差于|多于|少于")
+
+
+def _anchor(draft: Draft, i: int, group_start: int) -> int | None:
+    """The amount a rate or change of the same semicolon group follows ("市本级收入54065万元，下降22.8%，税收
+    比重64.1%": both belong to the amount's subject)."""
+    for j in range(i - 1, -1, -1):
+        figure = draft.figures[j]
+        if figure.start < group_start:
+            return None
+        if (figure.is_money or figure.is_count) and draft.subject(j):
+            return j
+    return None
+
+
 def _row_for(views: list[TableView], subject: str, lead: str) -> tuple[TableView, list[Cell]] | None:
-    """The row named nearest before the figure: in its subject, else in its semicolon group (the label
-    that ends latest, the longest of those); two rows named there alike make it ambiguous."""
+    """The row the figure's own subject names, else the row the subject of the amount it follows names
+    (the label ending latest, the longest of those); two rows named alike make it ambiguous."""
     best: list[tuple[int, int, TableView, list[Cell]]] = []
     for view in views:
         for row in view.body():

@@ -170,7 +170,7 @@ def tables_in_text(text: str, skip: list[tuple[int, int]] | None = None) -> list
         inside = any(a <= offset < b for a, b in skip or [])
         if not inside and _is_row(content):
             if not current:
-                caption_line = previous.strip()
+                caption_line = previous.strip() if _CAPTION.search(previous.strip()) and len(previous.strip()) <= 60 else ""
             if not _MD_RULE.match(content):
                 current.append(_split_line(content, offset))
         else:
@@ -187,6 +187,7 @@ def tables_in_text(text: str, skip: list[tuple[int, int]] | None = None) -> list
 
 
 _UNIT = re.compile(r"单位\s*[:：]\s*([^\s|，,；;）)]+)")
+_CAPTION = re.compile(r"^(?:附)?表\s*[0-9０-９一二三四五六七八九十]+|表$|单位\s*[:：]")
 
 
 def _unit(text: str) -> str:
