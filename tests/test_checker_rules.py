@@ -166,3 +166,97 @@ def test_tables_of_a_word_document_are_checked_with_spans_in_its_text(tmp_path: 
     report = document_report(read)
     (error,) = errors(report, "table.total")
     assert read.text[error.start : error.end] == "9746.50" and error.expected == "9746.60"
+
+
+# ---------- relations as real reports state them ----------
+
+
+def test_a_stated_sum_with_jia_shang() -> None:
+    text = "一般公共预算支出完成132.9亿元，加上转移性支出63.4亿元，支出合计{}亿元。"
+    assert not errors(check_report(text.format("196.3")))
+    (error,) = errors(check_report(text.format("169.3")), "parts.added")
+    assert error.expected == "196.3亿元"
+
+
+def test_a_total_split_by_government_level_is_complete() -> None:
+    text = "全市一般公共预算支出{}亿元，其中市本级支出417.7亿元，区级支出607.8亿元。"
+    assert not errors(check_report(text.format("1025.5")))
+    (error,) = errors(check_report(text.format("1052.5")), "parts.sum")
+    assert "1025.5亿元" in error.message
+
+
+def test_a_list_that_says_how_many_parts_it_has_is_complete() -> None:
+    text = "“三公”经费决算{}万元，由三部分构成：因公出国（境）经费120万元，公务接待费1033万元，公务用车购置及运行费1618万元。"
+    assert not errors(check_report(text.format("2771")))
+    assert errors(check_report(text.format("2871")), "parts.sum")
+
+
+def test_a_list_of_income_parts_ends_at_a_spending() -> None:
+    text = "全市一般公共预算收入137.78亿元，其中税收收入87.75亿元、非税收入50.03亿元，全市一般公共预算支出538.59亿元。"
+    assert not errors(check_report(text))
+
+
+def test_per_unit_and_change_figures_are_not_parts() -> None:
+    text = (
+        "公务用车购置及运行维护费5.28万元，其中公务用车购置费0万元，运行维护费5.28万元，平均每辆1.76万元，"
+        "比上年增支0.50万元。"
+    )
+    assert not errors(check_report(text))
+
+
+def test_a_count_whose_last_item_is_joined_by_he() -> None:
+    assert not errors(check_report("全市有5个区获评，分别是黄岛区、崂山区、即墨区、市北区和市南区。"))
+    assert not errors(check_report("全市有4个区获评，分别是黄岛区、崂山区、即墨区、市北区和市南区。"))  # 和 may join one name
+    assert errors(check_report("全市有7个区获评，分别是黄岛区、崂山区、即墨区、市北区和市南区。"), "list.count")
+
+
+def test_a_base_carried_by_two_amounts_gets_no_verdict() -> None:
+    text = (
+        "全市一般公共预算收入137.78亿元，其中税收收入87.75亿元，占一般公共预算收入的63.7%。"
+        "加上上级补助收入366.92亿元，全市一般公共预算收入总计673.56亿元。"
+    )
+    assert not errors(check_report(text))
+
+
+def test_growth_against_a_named_base_and_impossible_declines() -> None:
+    text = "公务接待费决算2352万元，年初预算为6200万元，比预算下降{}%。"
+    assert not errors(check_report(text.format("62.1")))
+    (error,) = errors(check_report(text.format("37.9")), "growth.rate")
+    assert "62.1%" in error.message
+    (error,) = errors(check_report("公务用车购置费0.14亿元，比上年减少0.18亿元，下降133.1%。"), "growth.over_hundred")
+    assert error.text == "133.1%"
+    text = "“三公”经费支出2.29亿元，比上年减少0.88亿元，降幅达{}%。"
+    assert not errors(check_report(text.format("27.8")))
+    assert errors(check_report(text.format("38.7")), "growth.rate")
+
+
+def test_table_growth_columns_and_text_figures_that_repeat_a_cell(tmp_path: Path) -> None:
+    rows = (
+        "项目 | 2022年决算数 | 比上年增减 | 增长%\n人大事务 | 1087 | 204 | 23.1\n政协事务 | 805 | 187 | 30.3\n"
+        "统计信息事务 | 680 | -57 | {}\n"
+    )
+    assert not errors(check_report(rows.format("-7.7")))
+    (error,) = errors(check_report(rows.format("7.7")), "table.growth")
+    assert error.expected == "-7.7"
+    table = "表1 分级次收入\n单位：万元\n单位名称 | 收入累计 | 税收比重%\n市本级 | 54065 | 61.4\n县级 | 109224 | 65.9\n"
+    text = "市本级收入累计54065万元，税收比重{}%。\n" + table
+    report = check_report(text.format("61.4"))
+    assert not errors(report) and any("table.text" in s.rules for s in report.coverage.figures)
+    (error,) = errors(check_report(text.format("64.1")), "table.text")
+    assert error.expected == "61.4%"
+
+
+def test_score_table_rules_on_a_grid() -> None:
+    funds = "资金情况 | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分\n年度资金总额 | 20 | 20 | 10 | {rate} | {funds}\n"
+    indicators = (
+        "一级指标 | 三级指标 | 分值 | 得分\n产出指标 | 开工率 | 40 | {first}\n效益指标 | 满意度 | 50 | 50\n总分 | | 100 | {total}\n"
+    )
+
+    def table(rate="100.00%", funds_score="10", first="40", total="100") -> str:
+        return funds.format(rate=rate, funds=funds_score) + "\n说明。\n" + indicators.format(first=first, total=total)
+
+    assert not errors(check_report(table()))
+    assert [f.rule for f in errors(check_report(table(total="98")))] == ["score.total"]
+    assert [f.rule for f in errors(check_report(table(first="45", total="105")))] == ["score.weight"]
+    assert [f.rule for f in errors(check_report(table(funds_score="9.5", total="99.5")))] == ["score.rate"]
+    assert "table.rate" in {f.rule for f in errors(check_report(table(rate="90.00%")))}

@@ -21,6 +21,7 @@ _APPROX_BEFORE_LAST = {word[-1] for word in _APPROX_BEFORE}
 _APPROX_INSIDE = ("余", "多")
 _APPROX_AFTER = ("以上", "以下", "以内", "左右", "上下", "开外")
 _SECTION_NUMBER_END = (".", "．", "、", "）", ")")
+_NOT_A_UNIT = {"部": "分"}  # a unit followed by this is another word: 部分
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ def extract_figures(text: str) -> list[Figure]:
             pos += 1
         if unit is None or not unit.is_quantity:
             continue
+        if text.startswith(_NOT_A_UNIT.get(unit.text, "\0"), pos + len(unit.text)):
+            continue  # "三部分" is not three of something counted in 部
         if (
             match.group("chinese")
             and unit.dimension == "money"

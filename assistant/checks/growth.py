@@ -63,7 +63,7 @@ def _semicolon_between(draft: Draft, a: int, b: int) -> bool:
     ]
 
 
-_COMPARED_WITH = re.compile(r"(?:比|较|与)(?P<base>[^，,；;比较与]{1,16}?)(?:相比)?[^，,；;]{0,3}?$")
+_COMPARED_WITH = re.compile(r"(?:比|较|与)(?P<base>[^，,；;比较与]{1,16})$")
 _NAMED_BASE_WORD = pattern(r"(?P<word>{base.named})$")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
 
@@ -79,7 +79,7 @@ def _named_base(draft: Draft, i: int, before: _Before) -> int | None:
     compared = _COMPARED_WITH.search(head)
     if compared is None:
         return None
-    base = compared.group("base").strip()
+    base = compared.group("base").strip().removesuffix("相比").strip()
     word = _NAMED_BASE_WORD.search(base)
     if word is None:
         return None

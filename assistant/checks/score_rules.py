@@ -23,6 +23,7 @@ from assistant.checks.arithmetic import HUNDRED, Interval, divide, percent_text
 from assistant.checks.findings import Finding, Span
 from assistant.checks.table_rules import TableOutcome
 from assistant.checks.table_view import Cell, TableView
+from assistant.document.model import LABEL_JOIN
 from assistant.document.numbers import format_decimal
 
 _WEIGHT = re.compile(r"分值|权重|满分|标准分")
@@ -42,7 +43,7 @@ RATE_RULE = "weight_times_rate"  # score = weight × min(rate, 100%)
 
 def _column(view: TableView, pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None) -> int | None:
     for c, label in enumerate(view.labels):
-        last = label.rsplit("/", 1)[-1]
+        last = label.rsplit(LABEL_JOIN, 1)[-1]
         if pattern.search(last) and not (exclude and exclude.search(last)):
             return c
     return None

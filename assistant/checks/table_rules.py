@@ -15,13 +15,14 @@ from decimal import Decimal
 from assistant.checks.arithmetic import HUNDRED, ROUNDING_NOTE, Interval, divide, percent_text
 from assistant.checks.findings import Finding, Span
 from assistant.checks.table_view import Cell, TableView
+from assistant.document.model import LABEL_JOIN
 from assistant.document.numbers import format_decimal
 
 _TOTAL = re.compile(r"^(?:(?:本年|本期|全年)?(?:收入|支出)?(?:合计|小计|总计|共计)|.{0,12}(?:合计|小计))$")
 _GRAND = re.compile(r"^(?:合计|总计|共计)$")
 _SUB_ITEM = re.compile(r"^其中[：:]?")
 _CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
-_TOTAL_COLUMN = re.compile(r"(?:^|/)(?:合计|小计|总计)$")
+_TOTAL_COLUMN = re.compile(r"(?:^|›)\s*(?:合计|小计|总计)$")
 _SHARE_COLUMN = re.compile(r"占比|比重|比例|构成|%|％")
 _RATE_ROW = re.compile(r"%|％|率|增减|增长|下降|比重|占比|变动")
 _PART_COLUMN_EXCLUDED = re.compile(r"其中|占比|比重|比例|%|％|增减|增长|变动|上年|预算数|年初|调整")
@@ -182,10 +183,10 @@ def _column(view: TableView, c: int) -> str:
 
 
 def _column_parts(view: TableView, h: int) -> list[int]:
-    labels = [re.sub(r"\s+", "", label) for label in view.labels]
+    labels = [LABEL_JOIN.join(re.sub(r"\s+", "", part) for part in label.split(LABEL_JOIN)) for label in view.labels]
     label = labels[h]
-    if "/" in label:  # "财政拨款/小计" adds the other "财政拨款/…" columns
-        group = label.rsplit("/", 1)[0] + "/"
+    if LABEL_JOIN in label:  # "财政拨款 › 小计" adds the other "财政拨款 › …" columns
+        group = label.rsplit(LABEL_JOIN, 1)[0] + LABEL_JOIN
         parts = [c for c, other in enumerate(labels) if c != h and other.startswith(group)]
     else:
         parts = []
@@ -230,7 +231,7 @@ def _total_columns(view: TableView, outcome: TableOutcome) -> None:
         for row, total, numbers in fails:
             places = max(cell.decimals for cell in numbers + [total])
             exact = sum((cell.value for cell in numbers), start=Decimal(0))  # type: ignore[misc]
-            names = "、".join(_column(view, c).rsplit("/", 1)[-1] for c in parts)
+            names = "、".join(_column(view, c).rsplit(LABEL_JOIN, 1)[-1] for c in parts)
             outcome.findings.append(
                 Finding(
                     kind="part_sum", rule="table.total", severity="error",
@@ -347,7 +348,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})")
 
 def _growth_columns(view: TableView) -> tuple[int | None, int | None, int | None, int | None]:
     """(current, prior, change, rate) columns of a table that prints changes on the prior year."""
-    labels = [re.sub(r"\s+", "", label.rsplit("/", 1)[-1]) for label in view.labels]
+    labels = [re.sub(r"\s+", "", label.rsplit(LABEL_JOIN, 1)[-1]) for label in view.labels]
     rate = next((c for c, lab in enumerate(labels) if _GROWTH_RATE_COLUMN.search(lab) and not lab.startswith("占")), None)
     change = next(
         (c for c, lab in enumerate(labels) if c != rate and _CHANGE_AMOUNT_COLUMN.search(lab)

@@ -20,6 +20,7 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.table_rules import TableOutcome
 from assistant.checks.table_view import Cell, TableView
 from assistant.checks.units import unit_table
+from assistant.document.model import LABEL_JOIN
 from assistant.document.numbers import format_decimal
 from assistant.lexicon import pattern
 
@@ -33,7 +34,7 @@ _GAP = pattern(r"(?:{compare.gap})[^，,；;]{{0,8}}$")
 
 
 def _core(label: str) -> str:
-    return re.sub(r"[（(][^（）()]*[）)]|%|％|\s", "", label.rsplit("/", 1)[-1])
+    return re.sub(r"[（(][^（）()]*[）)]|%|％|\s", "", label.rsplit(LABEL_JOIN, 1)[-1])
 
 
 def _row_labels(view: TableView, row: list[Cell]) -> list[str]:
@@ -150,7 +151,7 @@ def _compare(draft: Draft, i: int, view: TableView, row: list[Cell], subject: st
         return
     assert cell.value is not None
     shown = f"{cell.text}{'' if factor is None or figure.is_percent else ''}"
-    column = view.labels[c].rsplit("/", 1)[-1]
+    column = view.labels[c].rsplit(LABEL_JOIN, 1)[-1]
     where = f"表格{('“' + view.caption + '”') if view.caption else ''}“{' '.join(_row_labels(view, row)[:1])}”行“{column}”列"
     expected = _expected_text(figure, cell, factor, down)
     outcome.findings.append(

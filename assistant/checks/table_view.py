@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from assistant.document.model import LABEL_JOIN
 from assistant.document.numbers import FULL_WIDTH, parse_arabic
 
 if TYPE_CHECKING:
@@ -110,11 +111,8 @@ def _split_line(line: str, offset: int) -> list[Cell]:
         body, base = line[lead:], offset + lead
         if body.rstrip().endswith("|"):
             body = body.rstrip()[:-1]
-        parts = body.split("|")
-        join = 1
-    else:
-        parts = body.split(SEPARATOR)
-        join = len(SEPARATOR)
+    parts = body.split("|")  # cells never hold "|": " | " rows and hand-written "a | | b" alike
+    join = 1
     cells = []
     position = base
     for part in parts:
@@ -203,7 +201,7 @@ def _labels(view: TableView) -> list[str]:
             row = view.rows[r]
             if c < len(row) and row[c].text and row[c].text not in parts:
                 parts.append(row[c].text)
-        labels.append("/".join(parts))
+        labels.append(LABEL_JOIN.join(parts))
     return labels
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from assistant.document.ocr import OcrLine
 
 Span = tuple[int, int, int, int]  # (row, col, rowspan, colspan) of a merged cell
+LABEL_JOIN = " › "  # joins a column's header rows into its label (a header may itself hold "/": "执行率(B/A)")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Table:
         return [[self.cell(r, c) for c in range(width)] for r in range(len(self.rows))]
 
     def column_labels(self) -> list[str]:
-        """Each column's header text: its header rows' distinct texts joined with "/" (top first); a title
+        """Each column's header text: its header rows' distinct texts joined with " › " (top first); a title
         row (one text across the whole width) labels no column."""
         grid = self.filled()
         labels = []
@@ -86,7 +87,7 @@ class Table:
                 text = grid[r][c]
                 if text and text not in parts:
                     parts.append(text)
-            labels.append("/".join(parts))
+            labels.append(LABEL_JOIN.join(parts))
         return labels
 
     def body(self) -> list[list[str]]:
