@@ -260,3 +260,12 @@ def test_score_table_rules_on_a_grid() -> None:
     assert [f.rule for f in errors(check_report(table(first="45", total="105")))] == ["score.weight"]
     assert [f.rule for f in errors(check_report(table(funds_score="9.5", total="99.5")))] == ["score.rate"]
     assert "table.rate" in {f.rule for f in errors(check_report(table(rate="90.00%")))}
+
+
+def test_completion_of_the_budget_the_text_names() -> None:
+    text = "一般公共预算收入年初预算为273.3亿元，年中调整为200.12亿元，全年实际完成202.96亿元，完成年初预算的{}%。"
+    assert not errors(check_report(text.format("74.26")))
+    (error,) = errors(check_report(text.format("101.42")), "rate.named_base")
+    assert error.expected == "74.26%"
+    # "一般公共预算收入" names a kind of budget, not a budget figure: no base, no verdict
+    assert not errors(check_report("地方一般公共预算收入1795357万元，完成预算的99%。"))

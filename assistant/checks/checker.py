@@ -11,7 +11,7 @@ from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.growth import check_growth
 from assistant.checks.lists import check_lists
-from assistant.checks.rates import check_rates
+from assistant.checks.rates import check_named_base_rates, check_rates
 from assistant.checks.score_rules import check_score_tables
 from assistant.checks.shares import check_shares
 from assistant.checks.sums import check_added, check_wholes_and_parts
@@ -62,6 +62,7 @@ def check_report(
     findings += check_added(draft)
     findings += check_shares(draft, table)
     findings += check_rates(draft)
+    findings += check_named_base_rates(draft)
     findings += check_growth(draft, table)
     findings += check_lists(draft)
     if table is not None:

@@ -100,3 +100,66 @@ def check_rates(draft: Draft) -> list[Finding]:
             )
         )
     return findings
+
+
+_NAMED_RATE = pattern(
+    r"(?:完成|为|达到|达|相当于)(?:了)?(?P<base>{base.named}|年度预算|全年预算)(?:数)?的(?:比例|比重)?(?:为|达)?\s*$"
+)
+_BUDGET_NAMED = pattern(r"{base.named}|调整|计划|目标")
+_BUDGET_KIND = pattern(r"{budget.kind}")
+
+
+def _clause(draft: Draft, j: int) -> str:
+    """The figure's clause with the names of budget kinds taken out (一般公共预算收入 names no budget)."""
+    return _BUDGET_KIND.sub("", draft.prefix(j))
+
+
+def check_named_base_rates(draft: Draft) -> list[Finding]:
+    """rate.named_base: "年初预算为B，…实际完成A，完成年初预算的p%" is A ÷ B, the budget the text names
+    (年初 and 调整后 budgets are different bases). The base is the one earlier figure of the sentence
+    whose clause names that budget; the amount the latest earlier figure that names no budget."""
+    findings: list[Finding] = []
+    for i, figure in enumerate(draft.figures):
+        if not figure.is_percent or not figure.exact:
+            continue
+        match = draft.search(_NAMED_RATE, i)
+        if match is None:
+            continue
+        wanted = match.group("base").removesuffix("数")
+        sentence = draft.sentence_of[i]
+        earlier = [j for j in draft.figures_in(sentence) if j < i and not draft.figures[j].is_percent]
+        bases = [j for j in earlier if wanted in _clause(draft, j) and draft.figures[j].exact]
+        if len(bases) != 1:
+            continue
+        base = draft.figures[bases[0]]
+        amounts = [
+            j for j in earlier
+            if j != bases[0] and draft.figures[j].exact and draft.figures[j].dimension == base.dimension
+            and not _BUDGET_NAMED.search(_clause(draft, j)) and not draft.search(_OTHER_YEAR_OR_CHANGE, j)
+        ]  # fmt: skip
+        if not amounts:
+            continue
+        amount = draft.figures[amounts[-1]]
+        computed = divide(Interval.of(amount), Interval.of(base))
+        if computed is None:
+            continue
+        if computed.overlaps(Interval.of(figure)):
+            draft.verify("rate.named_base", i, amounts[-1], bases[0])
+            continue
+        exact = amount.value / base.value * HUNDRED
+        expected = in_unit_of(figure, exact)
+        near = truncated(computed, figure)
+        verdict = f"{ROUNDING_NOTE}，按四舍五入应为 {expected}" if near else f"按文中的精度应为 {expected}"
+        findings.append(
+            Finding(
+                kind="rate", rule="rate.named_base", severity="warning" if near else "error",
+                start=figure.start, end=figure.end, text=figure.text,
+                message=(
+                    f"完成{match.group('base')}的比例 = {draft.subject(amounts[-1]) or '完成数'} {amount.text} ÷ "
+                    f"{wanted} {base.text} = {percent_text(exact)}，文中写作 {figure.text}；{verdict}。"
+                ),
+                expected=expected, found=figure.text,
+                related=[Span(amount.start, amount.end, amount.text), Span(base.start, base.end, base.text)],
+            )  # fmt: skip
+        )
+    return findings

@@ -23,6 +23,7 @@ RULES: dict[str, Rule] = {
         Rule("share.same_base", "ratio", "同一基数的各项占比"),
         Rule("share.sum", "share_sum", "完整分项的占比合计"),
         Rule("rate.ratio", "rate", "比率＝分子÷分母"),
+        Rule("rate.named_base", "rate", "完成某一预算的比例＝完成数÷该预算"),
         Rule("growth.amount", "growth", "增减额＝本年－上年"),
         Rule("growth.rate", "growth", "增减率＝增减额÷上年"),
         Rule("growth.zero_base", "growth", "上年为零时不能计算增减率"),
