@@ -63,6 +63,7 @@ def _semicolon_between(draft: Draft, a: int, b: int) -> bool:
     ]
 
 
+_COMPARISON = pattern(r"(?:与|和)?(?:{compare.prior}|(?:19|20)\d{{2}}年度?相比|较(?:19|20)\d{{2}}年度?|比(?:19|20)\d{{2}}年度?)")
 _COMPARED_WITH = re.compile(r"(?:比|较|与)(?P<base>[^，,；;比较与]{1,16})$")
 _NAMED_BASE_WORD = pattern(r"(?P<word>{base.named})$")
 _YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
@@ -92,6 +93,38 @@ def _named_base(draft: Draft, i: int, before: _Before) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _restated_subject(draft: Draft, i: int) -> str:
+    """The subject a change names before its direction word ("与上年相比，总计增加" names 总计)."""
+    match = draft.search(_CHANGE, i)
+    if match is None:
+        return ""
+    head = draft.prefix(i)[: match.start("dir")]
+    head = _COMPARISON.sub("", head)
+    return head.strip(" ，,：:")
+
+
+def _restated_current(draft: Draft, i: int) -> int | None:
+    """The amount, in the previous sentence of the paragraph, of the subject the change restates (the
+    change itself or the amount of change before it in its sentence names it); exactly one such amount."""
+    sentence = draft.sentence_of[i]
+    name = _restated_subject(draft, i)
+    if len(name) < 2:
+        earlier = [j for j in draft.figures_in(sentence) if j < i and draft.search(_CHANGE, j)]
+        name = _restated_subject(draft, earlier[-1]) if earlier else ""
+    if len(name) < 2 or sentence == 0:
+        return None
+    previous = draft.sentences[sentence - 1]
+    if "\n" in draft.text[previous.end - 1 : draft.sentences[sentence].start + 1].strip(" "):
+        return None  # only within one paragraph
+    figure = draft.figures[i]
+    found = [
+        j for j in draft.figures_in(sentence - 1)
+        if draft.figures[j].exact and not draft.search(_CHANGE, j) and not draft.figures[j].is_percent
+        and draft.subject(j).endswith(name) and (figure.is_percent or draft.figures[j].dimension == figure.dimension)
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
 def _last_before(indexes: list[int], i: int) -> int | None:
     k = bisect_left(indexes, i)
     return indexes[k - 1] if k else None
@@ -114,8 +147,12 @@ def _current_and_prior(
             return None, None, "", None
         return current_index, Interval.of(b), b.text, Span(b.start, b.end, b.text)
     current_index = _last_before(before.current, i)
-    if current_index is None or _semicolon_between(draft, current_index, i):
+    if current_index is None:  # "总计X。与上年相比，总计增加D，增长g%": the subject restated, its amount before
+        current_index = _restated_current(draft, i)
+    elif _semicolon_between(draft, current_index, i):
         return None, None, "", None  # a change belongs to the subject of its own semicolon group
+    if current_index is None:
+        return None, None, "", None
     cur = draft.figures[current_index]
     prior_index = _last_before(before.prior, i)
     if prior_index is not None:

@@ -105,8 +105,9 @@ def check_rates(draft: Draft) -> list[Finding]:
 _NAMED_RATE = pattern(
     r"(?:完成|为|达到|达|相当于)(?:了)?(?P<base>{base.named}|年度预算|全年预算)(?:数)?的(?:比例|比重)?(?:为|达)?\s*$"
 )
-_BUDGET_NAMED = pattern(r"{base.named}|调整|计划|目标")
+_BUDGET_NAMED = re.compile(r"预算|调整|计划|目标|任务")  # a budget figure, never the amount spent
 _BUDGET_KIND = pattern(r"{budget.kind}")
+_LIST_HEAD = pattern(r"其中|(?:{list.head})[：:]")
 
 
 def _clause(draft: Draft, j: int) -> str:
@@ -140,6 +141,9 @@ def check_named_base_rates(draft: Draft) -> list[Finding]:
         if not amounts:
             continue
         amount = draft.figures[amounts[-1]]
+        between = draft.text[base.end : figure.start]
+        if "；" in between or ";" in between or _LIST_HEAD.search(between):
+            continue  # a list item's own budget is meant ("其中：A决算为a，完成预算的p%"): not stated
         computed = divide(Interval.of(amount), Interval.of(base))
         if computed is None:
             continue
