@@ -27,7 +27,11 @@ _CHANGE = pattern(
     r"(?:{compare.prior}|较\d{{4}}年|比\d{{4}}年)?[^，,；;]{{0,6}}?"
     r"(?P<dir>{change.up|change.down})(?:了)?(?:幅度)?(?:为|达)?\s*$"
 )
-_PRIOR = pattern(r"{prior.value}")
+# a prior-year word qualifying the figure itself, not a comparison (比上年, 同比) nor a carry-over (上年结转)
+_PRIOR = pattern(
+    r"(?:{prior.value})(?:同期|度)?的?(?:决算|预算|执行|实际)?数?(?:为|是)?\s*$"  # "比上年3201件", "较上年决算数18.60万元"
+    r"|(?<![比较与同])(?:{prior.value})(?!结转|结余|未完成|遗留|末结)"  # "上年支出为…", never "上年结转"
+)
 _DOWN = words("change.down")
 
 
@@ -146,7 +150,13 @@ def _current_and_prior(
         if b.dimension != draft.figures[current_index].dimension:
             return None, None, "", None
         return current_index, Interval.of(b), b.text, Span(b.start, b.end, b.text)
-    current_index = _last_before(before.current, i)
+    currents = before.current
+    if draft.figures[i].is_percent:  # a rate follows the amount its amount of change is of
+        deltas = [j for dim, js in before.changes_by_dimension.items() if dim != "percent" for j in js if j < i]
+        if deltas:
+            dimension = draft.figures[max(deltas)].dimension
+            currents = [j for j in currents if draft.figures[j].dimension == dimension]
+    current_index = _last_before(currents, i)
     if current_index is None:  # "总计X。与上年相比，总计增加D，增长g%": the subject restated, its amount before
         current_index = _restated_current(draft, i)
     elif _semicolon_between(draft, current_index, i):
@@ -187,6 +197,8 @@ def check_growth(draft: Draft, table: FiguresTable | None) -> list[Finding]:
         if figure.is_percent and down and figure.value > 100 and not figure.approx:
             findings.append(_over_hundred(draft, i, figure))
             continue
+        if "分别" in draft.prefix(i):
+            continue  # "A、B分别增长g1%和g2%": which rate is whose is not read here
         if figure.is_percent:
             findings.extend(_check_rate_of_change(draft, i, figure, down, table, table_rows))
         elif figure.is_money or figure.is_count:

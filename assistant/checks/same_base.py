@@ -45,8 +45,9 @@ def check_same_base(draft: Draft, shares: list[Share]) -> list[Finding]:
 
 
 def relative_base(base: str) -> bool:
-    """A base that is the subject's own budget or plan ("占调整预算的100%"): each share has its own."""
-    return any(base.endswith(word) for word in words("base.relative"))
+    """A base that is the subject's own budget or plan ("占调整预算的100%"): each share has its own; or one
+    that names only a scope ("占全市的…"): what it measures is not said, two such shares may differ."""
+    return any(base.endswith(word) for word in words("base.relative")) or base in words("base.scope")
 
 
 def _disjoint(a: str | None, b: str | None) -> bool:

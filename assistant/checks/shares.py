@@ -78,6 +78,8 @@ def _base_amount(
     """The amount of the base: a figure in the text whose subject names it, else the data table."""
     vocab = vocabulary()
     key = vocab.canonical(base)
+    if relative_base(key):
+        return None  # a budget of the subject's own, or a bare scope: no amount of that name is the base
     j = amounts.by_name.get(key)
     owned = amounts.owned(key)  # "县交通运输局部门总支出为8126.45万元" states the base "部门总支出" of its owner
     if j == AMBIGUOUS:
