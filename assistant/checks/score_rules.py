@@ -239,6 +239,7 @@ def _rates(view: TableView, outcome: TableOutcome) -> None:
             denominator = _column(view, _DENOMINATOR, re.compile(r"年初|执行|率"))
     if numerator is None or denominator is None or numerator == denominator:
         return
+    holds, fails = [], []
     for row in view.body():
         rate, a, b = _number(row, rate_col), _number(row, numerator), _number(row, denominator)
         if rate is None or a is None or b is None or rate.unit not in ("%", "％"):
@@ -246,9 +247,14 @@ def _rates(view: TableView, outcome: TableOutcome) -> None:
         computed = divide(_interval(a), _interval(b))
         if computed is None:
             continue
-        if computed.overlaps(_interval(rate)):
-            outcome.verify("table.rate", rate, a, b)
-            continue
+        (holds if computed.overlaps(_interval(rate)) else fails).append((row, rate, a, b))
+    for _, rate, a, b in holds:
+        outcome.verify("table.rate", rate, a, b)
+    if len(fails) > len(holds) and len(holds) + len(fails) > 1:
+        return  # most rows disagree: these are not the columns the rate divides
+    name = label.rsplit(LABEL_JOIN, 1)[-1]
+    top, bottom = (view.labels[c].rsplit(LABEL_JOIN, 1)[-1] for c in (numerator, denominator))
+    for row, rate, a, b in fails:
         exact = a.value / b.value * HUNDRED  # type: ignore[operator]
         expected = f"{format_decimal(exact, rate.decimals)}%"
         outcome.findings.append(
@@ -256,8 +262,7 @@ def _rates(view: TableView, outcome: TableOutcome) -> None:
                 kind="rate", rule="table.rate", severity="error",
                 start=rate.start, end=rate.end, text=rate.text,
                 message=(
-                    f"“{_label(view, row)}”的{label.rsplit('/', 1)[-1]} = {view.labels[numerator].rsplit('/', 1)[-1]} "
-                    f"{a.text} ÷ {view.labels[denominator].rsplit('/', 1)[-1]} {b.text} = {percent_text(exact)}，"
+                    f"“{_label(view, row)}”的{name} = {top} {a.text} ÷ {bottom} {b.text} = {percent_text(exact)}，"
                     f"表中为 {rate.text}；应为 {expected}。"
                 ),
                 expected=expected, found=rate.text,

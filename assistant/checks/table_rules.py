@@ -24,6 +24,7 @@ _SUB_ITEM = re.compile(r"^其中[：:]?")
 _CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
 _TOTAL_COLUMN = re.compile(r"(?:^|›)\s*(?:合计|小计|总计)$")
 _SHARE_COLUMN = re.compile(r"占比|比重|比例|构成|%|％")
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _RATE_ROW = re.compile(r"%|％|率|增减|增长|下降|比重|占比|变动")
 _PART_COLUMN_EXCLUDED = re.compile(r"其中|占比|比重|比例|%|％|增减|增长|变动|上年|预算数|年初|调整")
 
@@ -126,6 +127,9 @@ def _total_rows(view: TableView, outcome: TableOutcome) -> None:
         if len(parts) < 2:
             continue
         readings = [parts] if strict == parts or len(strict) < 2 else [strict, parts]
+        enumerated = [j for j in parts if _ENUMERATED.match(_label(view, body[j]))]
+        if len(enumerated) >= 2 and len(enumerated) < len(parts):  # "一、…" rows over unnumbered ones below them
+            readings.append(enumerated)
         holds: list[tuple[int, list[Cell]]] = []
         fails: list[tuple[int, Interval, list[Cell]]] = []
         for c, total in enumerate(row):
@@ -260,6 +264,14 @@ def _sub_items(view: TableView, outcome: TableOutcome) -> None:
             continue
         if parent is None:
             continue
+        pairs = [
+            (cell, parent[c]) for c, cell in enumerate(row)
+            if c < len(parent) and _placed_number(cell) and _placed_number(parent[c]) and cell.unit not in ("%", "％")
+            and not (_PART_COLUMN_EXCLUDED.search(_column(view, c)) and "其中" not in _column(view, c))
+        ]  # fmt: skip
+        above = [(cell, whole) for cell, whole in pairs if cell.value - cell.tolerance > whole.value + whole.tolerance]  # type: ignore[operator]
+        if len(pairs) > 1 and len(above) == len(pairs):
+            continue  # above its row in every column: that row is not what it is part of
         for c, cell in enumerate(row):
             whole = parent[c] if c < len(parent) else None
             if not _placed_number(cell) or not _placed_number(whole) or cell.unit in ("%", "％"):

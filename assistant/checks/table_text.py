@@ -84,6 +84,7 @@ def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome
         _compare(draft, i, view, row, subject, outcome)
 
 
+_MEASURE = re.compile(r"预算|上年|去年|年初|调整|计划|目标|上期|同期")
 _COMPARATIVE = re.compile(r"高于|低于|快于|慢于|超过|超出|好于|差于|多于|少于")
 
 
@@ -147,6 +148,9 @@ def _compare(draft: Draft, i: int, view: TableView, row: list[Cell], subject: st
     if len(named) != 1:
         return
     c, cell, factor = named[0]
+    measures = set(_MEASURE.findall(subject + prefix))
+    if measures and not measures <= set(_MEASURE.findall(view.labels[c])):
+        return  # the text names a budget, a prior year or a plan the column does not hold
     if factor is None and not _same_magnitude(figure, cell):
         return
     assert cell.value is not None
