@@ -62,6 +62,18 @@ def _text(value: Decimal, places: int) -> str:
     return format_decimal(value, places)
 
 
+_INDEX = re.compile(r"行次|栏次|序号|编号|编码|代码|排序|排名|名次")
+_SCORE_COLUMN = re.compile(r"分值|权重|满分|得分|标准分")
+
+
+def _skipped_column(view: TableView, c: int) -> bool:
+    """Columns no sum or share rule reads: line numbers (行次), and a score table's weights and scores (the
+    score rules read those, by their own rules)."""
+    label = _column(view, c)
+    return bool(_INDEX.search(label)) or bool(_SCORE_COLUMN.search(label) and any(
+        _SCORE_COLUMN.search(other) and "得分" in other for other in view.labels))
+
+
 def check_tables(views: list[TableView]) -> TableOutcome:
     outcome = TableOutcome()
     for view in views:
@@ -134,6 +146,8 @@ def _total_rows(view: TableView, outcome: TableOutcome) -> None:
         fails: list[tuple[int, Interval, list[Cell]]] = []
         for c, total in enumerate(row):
             if not _placed_number(total) or total.unit in ("%", "％") or _SHARE_COLUMN.search(_column(view, c)):
+                continue
+            if _skipped_column(view, c):
                 continue
             outcomes = []
             for reading in readings:  # either reading of the rows after a 其中 row may be meant
@@ -210,16 +224,16 @@ def _total_columns(view: TableView, outcome: TableOutcome) -> None:
     if not view.header_rows:
         return
     for h, label in enumerate(view.labels):
-        if not _TOTAL_COLUMN.search(re.sub(r"\s+", "", label)):
+        if not _TOTAL_COLUMN.search(re.sub(r"\s+", "", label)) or _skipped_column(view, h):
             continue
-        parts = _column_parts(view, h)
+        parts = [c for c in _column_parts(view, h) if not _skipped_column(view, c)]
         if len(parts) < 2:
             continue
         holds, fails = [], []
         for row in view.body():
             total = row[h] if h < len(row) else None
-            if not _placed_number(total) or _RATE_ROW.search(_label(view, row)):
-                continue  # a row of rates or changes does not add up across
+            if not _placed_number(total) or _RATE_ROW.search(_label(view, row)) or _INDEX.search(_label(view, row)):
+                continue  # a row of rates or changes, or of column numbers (行次), does not add up across
             assert total is not None
             numbers = [row[c] for c in parts if c < len(row) and _placed_number(row[c])]
             if len(numbers) < 2 or any(cell.unit != total.unit for cell in numbers):
