@@ -10,11 +10,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from decimal import Decimal
 
-from assistant.checks.arithmetic import HUNDRED, Interval, divide, percent_text
+from assistant.checks.arithmetic import HUNDRED, Interval, divide, in_unit_of, percent_text
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.checks.stated_shares import Share
+from assistant.document.numbers import format_decimal
 from assistant.lexicon import words
 
 
@@ -127,8 +128,8 @@ def _disagreeing_finding(draft: Draft, a: Share, ia: Interval, b: Share, ib: Int
         end=pb.end,
         text=pb.text,
         message=(
-            f"同为占{b.base_text}的比重，{parts_a.text} ÷ {pa.text} 推算的基数约为 {_mid(ia):.0f} 元，"
-            f"{parts_b.text} ÷ {pb.text} 推算的基数约为 {_mid(ib):.0f} 元，两者不一致，至少一个占比的基数有误。"
+            f"同为占{b.base_text}的比重，{parts_a.text} ÷ {pa.text} 推算的基数约为 {in_unit_of(parts_a, _mid(ia))}，"
+            f"{parts_b.text} ÷ {pb.text} 推算的基数约为 {in_unit_of(parts_b, _mid(ib))}，两者不一致，至少一个占比的基数有误。"
         ),
         related=[
             Span(pa.start, pa.end, pa.text),
@@ -171,11 +172,22 @@ def _share_sum_finding(draft: Draft, a: Share, b: Share) -> Finding:
         implied = part_a.value / pa.value * HUNDRED if ia.overlaps(ib) else None
         parts_total = part_a.value + part_b.value
         if implied is not None:
-            message += f"；两项占比推算的基数约为 {implied:.0f} 元，而{a.component}与{b.component}之和为 {parts_total:f} 元"
+            message += (
+                f"；两项占比推算的基数约为 {in_unit_of(part_a, implied)}，"
+                f"而{a.component}与{b.component}之和为 {in_unit_of(part_a, parts_total)}"
+            )
         else:
-            message += f"；两项占比推算的基数分别约为 {_mid(ia):.0f} 元和 {_mid(ib):.0f} 元，而二者之和为 {parts_total:f} 元"
+            message += (
+                f"；两项占比推算的基数分别约为 {in_unit_of(part_a, _mid(ia))}和 {in_unit_of(part_b, _mid(ib))}，"
+                f"而二者之和为 {in_unit_of(part_a, parts_total)}"
+            )
         message += "，至少一项占比用错了基数（例如把不属于该口径的支出计入了分子）"
         related += [Span(part_a.start, part_a.end, part_a.text), Span(part_b.start, part_b.end, part_b.text)]
+    expected = "≤ 100%"
+    if _complete_set([a, b]) is not None:  # the two are all of the base: the second is what the first leaves
+        rest = HUNDRED - pa.value
+        expected = f"{format_decimal(rest, max(pa.decimals, pb.decimals))}%"
+        message += f"；{a.component}与{b.component}构成{base}的全部，{a.component}占 {pa.text} 时{b.component}应占 {expected}"
     message += "。"
     return Finding(
         kind="share_sum",
@@ -185,7 +197,7 @@ def _share_sum_finding(draft: Draft, a: Share, b: Share) -> Finding:
         end=pb.end,
         text=pb.text,
         message=message,
-        expected="≤ 100%",
+        expected=expected,
         found=percent_text(total),
         related=related,
     )
