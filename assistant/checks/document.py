@@ -19,6 +19,7 @@ from assistant.document.sentences import sentence_spans
 _CLAUSE_MARK = "，,；;：:、（(）)"
 _CLAUSE_MARKS = re.compile(f"[{re.escape(_CLAUSE_MARK)}]")
 _NEWLINE = re.compile("\n")
+_RATE_BASE_GAP = re.compile(r"\s*(?:）|\))?\s*的\s*(?:比例|比重)?(?:为|是|达)?\s*")
 _OPENING = "（("
 _CLOSING = "）)"
 _FIRST_CONNECTIVE = re.compile(r"^(?:其中|以及|和|及|与)[：:]?")
@@ -182,6 +183,16 @@ class Draft:
             if (new_start, new_end) == (start, end):
                 return raw[start:end]
             start, end = new_start, new_end
+
+    def is_rate_base(self, i: int) -> bool:
+        """The figure is the base a rate right after it is of ("为年初预算2180万元的44.4%"): neither an amount of
+        its own subject's year nor a whole with parts."""
+        figure = self.figures[i]
+        k = i + 1
+        return (
+            k < len(self.figures) and self.figures[k].is_percent
+            and _RATE_BASE_GAP.fullmatch(self.text[figure.end : self.figures[k].start]) is not None
+        )  # fmt: skip
 
     def in_parentheses(self, i: int) -> bool:
         """More brackets opened than closed between the start of the figure's sentence and the figure."""

@@ -53,7 +53,7 @@ class _Before:
             is_change = bool(draft.search(_CHANGE, j))
             if is_change:
                 changes_by_dimension.setdefault(figure.dimension, []).append(j)
-            if figure.is_percent or not figure.exact or draft.in_parentheses(j) or is_change:
+            if figure.is_percent or not figure.exact or draft.in_parentheses(j) or is_change or draft.is_rate_base(j):
                 continue
             (prior if draft.search(_PRIOR, j) else current).append(j)
         return cls(current, prior, changes_by_dimension)

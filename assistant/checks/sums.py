@@ -24,7 +24,7 @@ def _whole_candidates(draft: Draft, sentence: int) -> tuple[list[int], list[int]
     candidates = [
         i for i in draft.figures_in(sentence)
         if draft.figures[i].exact and not draft.in_parentheses(i) and not draft.figures[i].is_percent
-        and not draft.search(_CHANGE, i)
+        and not draft.search(_CHANGE, i) and not draft.is_rate_base(i)
     ]  # fmt: skip
     return candidates, [draft.figures[i].start for i in candidates]
 
@@ -66,6 +66,7 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
                 i for i in in_scope
                 if i != next_whole and draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i)
                 and draft.subject(i) and not draft.search(_CHANGE, i) and not draft.search(_PER_UNIT, i)
+                and not draft.is_rate_base(i)
             ]  # fmt: skip
             if not parts:
                 continue

@@ -88,6 +88,13 @@ _MEASURE = re.compile(r"预算|上年|去年|年初|调整|计划|目标|上期|
 _COMPARATIVE = re.compile(r"高于|低于|快于|慢于|超过|超出|好于|差于|多于|少于")
 
 
+def _names(label: str, text: str) -> bool:
+    """``text`` names the row ``label``: holds it, and not as the first half of a longer joint name
+    ("公务用车购置及运行维护费" does not name the row 公务用车购置)."""
+    at = text.rfind(label)
+    return at >= 0 and text[at + len(label) : at + len(label) + 1] not in ("及", "和", "与", "、", "或")
+
+
 def _anchor(draft: Draft, i: int, group_start: int) -> int | None:
     """The amount a rate or change of the same semicolon group follows ("市本级收入54065万元，下降22.8%，税收
     比重64.1%": both belong to the amount's subject)."""
@@ -107,9 +114,9 @@ def _row_for(views: list[TableView], subject: str, lead: str) -> tuple[TableView
     for view in views:
         for row in view.body():
             for label in _row_labels(view, row):
-                if label in subject:
+                if _names(label, subject):
                     best.append((len(lead) + 1, len(label), view, row))
-                elif label in lead:
+                elif _names(label, lead):
                     best.append((lead.rfind(label) + len(label), len(label), view, row))
     if not best:
         return None
