@@ -311,3 +311,13 @@ def test_the_templates_sentences_filled_consistently_raise_no_error() -> None:
         changed = wrong.replace("64.10", "64.20").replace("102.63", "103.63").replace("7.14", "7.41")
         changed = changed.replace("服务采购金额200.00", "服务采购金额300.00")
         assert rule in {f.rule for f in errors(check_report(TEMPLATE_FILLED.replace(wrong, changed)))}, wrong
+
+
+def test_a_rate_of_the_base_stated_right_before_it() -> None:
+    text = "政府性基金支出累计5308万元，为年初预算24710万元的{}%，比上年减支27580万元。"
+    report = check_report(text.format("21.5"))
+    assert not errors(report) and any("rate.named_base" in s.rules for s in report.coverage.figures)
+    (error,) = errors(check_report(text.format("25.1")), "rate.named_base")
+    assert error.expected == "21.5%"
+    # the budget is the rate's base, not the amount a change is of
+    assert not errors(check_report("收入累计24627万元，为年初预算60999万元的40.4%，比上年减收1070万元，下降4.2%。"))

@@ -123,6 +123,9 @@ def check_named_base_rates(draft: Draft) -> list[Finding]:
     for i, figure in enumerate(draft.figures):
         if not figure.is_percent or not figure.exact:
             continue
+        if i > 0 and draft.is_rate_base(i - 1):
+            findings += _stated_base_rate(draft, i)
+            continue
         match = draft.search(_NAMED_RATE, i)
         if match is None:
             continue
@@ -167,3 +170,53 @@ def check_named_base_rates(draft: Draft) -> list[Finding]:
             )  # fmt: skip
         )
     return findings
+
+
+_BASE_LEAD = pattern(r"(?:为|占|完成|达到|相当于|是)(?:了)?(?:{base.named}|年度预算|全年预算|计划|目标|任务)?(?:数)?(?:为)?\s*$")
+
+
+def _stated_base_rate(draft: Draft, i: int) -> list[Finding]:
+    """"A a，为年初预算B b的p%": p = a ÷ b, the base stated right before the rate and the amount the latest
+    earlier figure of its semicolon group that is no change and no base itself."""
+    figure, base_index = draft.figures[i], i - 1
+    base = draft.figures[base_index]
+    if not base.exact or not draft.search(_BASE_LEAD, base_index):
+        return []
+    text = draft.text
+    group_start = max(text.rfind(ch, 0, base.start) for ch in "；;。\n") + 1
+    amount_index = None
+    for j in range(base_index - 1, -1, -1):
+        candidate = draft.figures[j]
+        if candidate.start < group_start:
+            break
+        if candidate.is_percent or draft.in_parentheses(j) or draft.search(_OTHER_YEAR_OR_CHANGE, j):
+            continue
+        if candidate.dimension == base.dimension and candidate.exact and not draft.is_rate_base(j):
+            amount_index = j
+        break
+    if amount_index is None:
+        return []
+    amount = draft.figures[amount_index]
+    computed = divide(Interval.of(amount), Interval.of(base))
+    if computed is None:
+        return []
+    if computed.overlaps(Interval.of(figure)):
+        draft.verify("rate.named_base", i, amount_index, base_index)
+        return []
+    exact = amount.value / base.value * HUNDRED
+    expected = in_unit_of(figure, exact)
+    near = truncated(computed, figure)
+    verdict = f"{ROUNDING_NOTE}，按四舍五入应为 {expected}" if near else f"按文中的精度应为 {expected}"
+    named = draft.subject(base_index) or "基数"
+    return [
+        Finding(
+            kind="rate", rule="rate.named_base", severity="warning" if near else "error",
+            start=figure.start, end=figure.end, text=figure.text,
+            message=(
+                f"{draft.subject(amount_index) or '完成数'} {amount.text} ÷ {named} {base.text} = {percent_text(exact)}，"
+                f"文中写作 {figure.text}；{verdict}。"
+            ),
+            expected=expected, found=figure.text,
+            related=[Span(amount.start, amount.end, amount.text), Span(base.start, base.end, base.text)],
+        )  # fmt: skip
+    ]
