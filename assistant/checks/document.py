@@ -19,6 +19,7 @@ from assistant.document.sentences import sentence_spans
 _CLAUSE_MARK = "，,；;：:、（(）)"
 _CLAUSE_MARKS = re.compile(f"[{re.escape(_CLAUSE_MARK)}]")
 _NEWLINE = re.compile("\n")
+_GROUP_END = re.compile(r"[；;。\n]")
 _RATE_BASE_GAP = re.compile(r"\s*(?:）|\))?\s*的\s*(?:比例|比重)?(?:为|是|达)?\s*")
 _OPENING = "（("
 _CLOSING = "）)"
@@ -183,6 +184,12 @@ class Draft:
             if (new_start, new_end) == (start, end):
                 return raw[start:end]
             start, end = new_start, new_end
+
+    def group_start(self, position: int) -> int:
+        """Where the semicolon group holding ``position`` starts (after the last ；;。 or line break before it)."""
+        marks = self.positions(_GROUP_END)
+        k = bisect_left(marks, position)
+        return marks[k - 1] + 1 if k else 0
 
     def is_rate_base(self, i: int) -> bool:
         """The figure is the base a rate right after it is of ("为年初预算2180万元的44.4%"): neither an amount of

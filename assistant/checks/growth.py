@@ -112,9 +112,10 @@ def _restated_current(draft: Draft, i: int) -> int | None:
     change itself or the amount of change before it in its sentence names it); exactly one such amount."""
     sentence = draft.sentence_of[i]
     name = _restated_subject(draft, i)
-    if len(name) < 2:
-        earlier = [j for j in draft.figures_in(sentence) if j < i and draft.search(_CHANGE, j)]
-        name = _restated_subject(draft, earlier[-1]) if earlier else ""
+    if len(name) < 2:  # the amount of change before it in the sentence names it
+        before = draft.memo(_Before.of, sentence)
+        earlier = [last for js in before.changes_by_dimension.values() if (last := _last_before(js, i)) is not None]
+        name = _restated_subject(draft, max(earlier)) if earlier else ""
     if len(name) < 2 or sentence == 0:
         return None
     previous = draft.sentences[sentence - 1]

@@ -182,8 +182,7 @@ def _stated_base_rate(draft: Draft, i: int) -> list[Finding]:
     base = draft.figures[base_index]
     if not base.exact or not draft.search(_BASE_LEAD, base_index):
         return []
-    text = draft.text
-    group_start = max(text.rfind(ch, 0, base.start) for ch in "；;。\n") + 1
+    group_start = draft.group_start(base.start)
     amount_index = None
     for j in range(base_index - 1, -1, -1):
         candidate = draft.figures[j]

@@ -66,7 +66,6 @@ def _unit_factor(view: TableView, column: str) -> Decimal | None:
 def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome, skip: list[tuple[int, int]]) -> None:
     if not views:
         return
-    text = draft.text
     for i, figure in enumerate(draft.figures):
         if not figure.exact or any(a <= figure.start < b for a, b in skip):
             continue
@@ -75,7 +74,7 @@ def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome
         subject = draft.subject(i)
         if _COMPARATIVE.search(draft.prefix(i)):
             continue  # "高于…3.0%" compares, it does not restate a cell
-        group_start = max(text.rfind(ch, 0, figure.start) for ch in "；;。\n") + 1
+        group_start = draft.group_start(figure.start)
         anchor = _anchor(draft, i, group_start)
         found = _row_for(views, subject, draft.subject(anchor) if anchor is not None else "")
         if found is None:
@@ -84,6 +83,7 @@ def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome
         _compare(draft, i, view, row, subject, outcome)
 
 
+ANCHOR_REACH = 8  # figures back a rate or change may follow its amount (bounded: a long group stays linear)
 _MEASURE = re.compile(r"预算|上年|去年|年初|调整|计划|目标|上期|同期")
 _COMPARATIVE = re.compile(r"高于|低于|快于|慢于|超过|超出|好于|差于|多于|少于")
 
@@ -98,7 +98,7 @@ def _names(label: str, text: str) -> bool:
 def _anchor(draft: Draft, i: int, group_start: int) -> int | None:
     """The amount a rate or change of the same semicolon group follows ("市本级收入54065万元，下降22.8%，税收
     比重64.1%": both belong to the amount's subject)."""
-    for j in range(i - 1, -1, -1):
+    for j in range(i - 1, max(i - 1 - ANCHOR_REACH, -1), -1):
         figure = draft.figures[j]
         if figure.start < group_start:
             return None
