@@ -28,6 +28,7 @@ from assistant.document.numbers import format_decimal
 
 _WEIGHT = re.compile(r"分值|权重|满分|标准分")
 _SCORE = re.compile(r"得分|评分")
+_NOT_SCORE = re.compile(r"系数|率|比例|权重|分值")  # "得分系数" is a coefficient, not the score
 _TOTAL = re.compile(r"^(?:合计|总分|总计|合计得分|总得分|综合得分|自评得分|得分合计)$")
 _SUBTOTAL = re.compile(r"小计")
 _RATE_COLUMN = re.compile(r"执行率|完成率")
@@ -42,6 +43,8 @@ RATE_RULE = "weight_times_rate"  # score = weight × min(rate, 100%)
 
 
 def _column(view: TableView, pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None) -> int | None:
+    if exclude is None and pattern is _SCORE:
+        exclude = _NOT_SCORE
     for c, label in enumerate(view.labels):
         last = label.rsplit(LABEL_JOIN, 1)[-1]
         if pattern.search(last) and not (exclude and exclude.search(last)):
@@ -123,8 +126,8 @@ def check_score_tables(views: list[TableView], outcome: TableOutcome) -> None:
 
 
 def _within_weight(view: TableView, label: str, weight: Cell | None, score: Cell, outcome: TableOutcome) -> None:
-    if weight is None or weight.value is None or score.value is None:
-        return
+    if weight is None or weight.value is None or score.value is None or score.unit != weight.unit:
+        return  # a score printed as a percent is not in points
     if score.value - score.tolerance > weight.value + weight.tolerance:
         outcome.findings.append(
             Finding(

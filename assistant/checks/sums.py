@@ -238,9 +238,9 @@ def check_added(draft: Draft) -> list[Finding]:
             j -= 1
         if len(terms) < 2 or terms[-1][0] != j or any(not draft.figures[k].exact for k, _ in terms):
             continue
-        if any("；" in draft.text[draft.figures[a].end : draft.figures[b].start] for (a, _), (b, _) in
-               zip(terms[1:], terms[:-1], strict=False)) or "；" in draft.text[draft.figures[terms[0][0]].end : total.start]:
-            continue  # the sum stays within one semicolon group
+        first = draft.figures[terms[-1][0]]
+        if draft.group_start(first.start) != draft.group_start(total.start):
+            continue  # the sum stays within one semicolon group (a 其中 list before "；加上" is not its first term)
         terms.reverse()
         interval = Interval.exact(total.value * 0)
         for k, sign in terms:

@@ -24,7 +24,7 @@ _SUB_ITEM = re.compile(r"^其中[：:]?")
 _CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
 _TOTAL_COLUMN = re.compile(r"(?:^|›)\s*(?:合计|小计|总计)$")
 _SHARE_COLUMN = re.compile(r"占比|比重|比例|构成|%|％")
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))")
 _RATE_ROW = re.compile(r"%|％|率|增减|增长|下降|比重|占比|变动")
 _PART_COLUMN_EXCLUDED = re.compile(r"其中|占比|比重|比例|%|％|增减|增长|变动|上年|预算数|年初|调整")
 
@@ -110,7 +110,7 @@ def _parts_of(view: TableView, t: int, strict: bool = False) -> list[int]:
         if _GRAND.match(_plain_label(labels[t])) and subtotals:
             candidates = subtotals
     parts = [j for j in candidates if not _SUB_ITEM.match(labels[j]) and not is_total[j] or "小计" in labels[j]]
-    parts = [j for j in parts if j in candidates]
+    parts = [j for j in parts if j in candidates and _row_unit(labels[j]) == _row_unit(labels[t])]
     if strict:  # the rows after a 其中 row may continue its list ("其中：A …" then "B …") or not: leave them out
         after_sub = set()
         for j in candidates:
@@ -126,6 +126,18 @@ def _parts_of(view: TableView, t: int, strict: bool = False) -> list[int]:
         if len(codes) != len(parts) and any(j not in codes for j in parts):
             return []  # coded and uncoded rows mixed: the levels are unclear
     return parts
+
+
+_ROW_UNIT = re.compile(r"[（(]([^（）()]{1,4})[）)]\s*$|(批次|人次|辆|台|套|个|次|人|户|家|项)$")
+
+
+def _row_unit(label: str) -> str:
+    """The unit a row's label gives its own figures ("公务用车保有量（辆）", "接待批次"), "" when none."""
+    match = _ROW_UNIT.search(label)
+    if not match:
+        return ""
+    unit = match.group(1) or match.group(2) or ""
+    return "" if unit.endswith("元") or unit in ("类", "款", "项", "境") else unit
 
 
 def _total_rows(view: TableView, outcome: TableOutcome) -> None:
