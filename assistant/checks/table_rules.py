@@ -393,11 +393,13 @@ def _growth_columns(view: TableView) -> tuple[int | None, int | None, int | None
          and not re.search(r"%|％|率|幅", lab)),
         None,
     )  # fmt: skip
-    years = {c: int(m.group(1)) for c, lab in enumerate(labels) if (m := _YEAR.search(lab)) and c not in (rate, change)}
+    full = [re.sub(r"\s+", "", label) for label in view.labels]  # every header row: "2020年执行数 › 金额"
+    years = {c: int(m.group(1)) for c, lab in enumerate(full) if (m := _YEAR.search(lab)) and c not in (rate, change)}
+    years = {c: y for c, y in years.items() if not re.search(r"%|％|率|占", labels[c])}
     current = prior = None
     if len(set(years.values())) >= 2:
         latest = max(years.values())
-        current = next((c for c, y in years.items() if y == latest and not re.search(r"预算|调整|计划", labels[c])), None)
+        current = next((c for c, y in years.items() if y == latest and not re.search(r"预算|调整|计划", full[c])), None)
         prior = next((c for c, y in years.items() if y == latest - 1), None)
     else:
         prior = next((c for c, lab in enumerate(labels) if re.search(r"上年|去年|上期", lab) and c not in (rate, change)), None)
