@@ -34,6 +34,7 @@ RULES: dict[str, Rule] = {
         Rule("data.missing", "unverified", "数据表中有无对应项"),
         Rule("score.weight", "subset", "得分不超过权重（分值）"),
         Rule("score.total", "part_sum", "自评表小计、合计得分"),
+        Rule("score.met", "target", "完成指标值的记全部分值"),
         Rule("table.total", "part_sum", "表格合计行（列）与各行（列）之和"),
         Rule("table.within", "subset", "表格“其中”行不大于上级行"),
         Rule("table.share", "ratio", "表格中的占比"),

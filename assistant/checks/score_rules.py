@@ -86,8 +86,11 @@ def score_tables(views: list[TableView]) -> list[tuple[TableView, int, int]]:
     """The views that are score tables, with their weight and score columns."""
     found = []
     for view in views:
-        weight = _column(view, _WEIGHT)
         score = _column(view, _SCORE)
+        weights = [c for c, label in enumerate(view.labels) if _WEIGHT.search(label.rsplit(LABEL_JOIN, 1)[-1])]
+        # of several weight columns (a group's 30 分, an item's 4 分) the one nearest before the score
+        before = [c for c in weights if score is not None and c < score]
+        weight = before[-1] if before else (weights[0] if weights else None)
         if score is not None and weight != score:
             found.append((view, weight if weight is not None else -1, score))
     return found
@@ -120,6 +123,7 @@ def check_score_tables(views: list[TableView], outcome: TableOutcome) -> None:
                 continue
             _within_weight(view, label, weight, score, outcome)
             _rate_score(view, row, label, weight, score, outcome)
+            _met_scores_full(view, row, label, weight, score, outcome)
             items.append((weight, score))
             group.append((weight, score))
         earlier = items or earlier
@@ -186,6 +190,73 @@ def _total(
             ),
             expected=format_decimal(exact, places), found=score.text,
             related=[Span(s.start, s.end, s.text) for s in scores],
+        )  # fmt: skip
+    )
+
+
+_TARGET_COLUMN = re.compile(r"指标值|目标值")
+_ACTUAL_COLUMN = re.compile(r"实际完成值|全年实际值|实际值|完成值|实际完成")
+_DIRECTION_COLUMN = re.compile(r"指标性质|指标方向")
+_TARGET = re.compile(r"^\s*(?P<op>≥|>=|＞|>|≤|<=|＜|<|=|＝)?\s*(?P<num>[-+]?[0-9０-９][0-9０-９,，.．]*)\s*(?P<unit>%|％|[\u4e00-\u9fff]{0,4})\s*$")
+
+
+def _reading(text: str) -> tuple[str, Decimal, str] | None:
+    """(comparator, value, unit) of a target or actual value cell ("≥95%", "100", "2370人")."""
+    from assistant.document.numbers import parse_arabic
+
+    match = _TARGET.match(text or "")
+    if not match:
+        return None
+    parsed = parse_arabic(match.group("num"))
+    if parsed is None:
+        return None
+    return (match.group("op") or "").replace(">=", "≥").replace("<=", "≤").replace("＝", "="), parsed[0], match.group("unit")
+
+
+def _met_scores_full(
+    view: TableView, row: list[Cell], label: str, weight: Cell | None, score: Cell, outcome: TableOutcome
+) -> None:
+    """score.met: an indicator whose actual value reaches its target scores its whole weight (完成指标值的，记该
+    指标所赋全部分值). Met is read from the cells: the same text, or numbers compared by the target's ≥ / ≤
+    (or the 指标性质 column's 正向 / 反向). Published tables deduct from met indicators for reasons they give
+    elsewhere, so this is a warning, not an error; a target not met gets no verdict (deductions differ)."""
+    target_col, actual_col = _column(view, _TARGET_COLUMN), _column(view, _ACTUAL_COLUMN)
+    if weight is None or target_col is None or actual_col is None or target_col == actual_col:
+        return
+    if target_col >= len(row) or actual_col >= len(row):
+        return
+    target_text, actual_text = row[target_col].text.strip(), row[actual_col].text.strip()
+    if not target_text or not actual_text:
+        return
+    met = None
+    if target_text == actual_text:
+        met = True
+    else:
+        target, actual = _reading(target_text), _reading(actual_text)
+        if target is None or actual is None or (actual[2] and target[2] and actual[2] != target[2]):
+            return
+        op = target[0] or actual[0]
+        direction_col = _column(view, _DIRECTION_COLUMN)
+        direction = row[direction_col].text if direction_col is not None and direction_col < len(row) else ""
+        if op in ("≤", "<", "＜") or "反向" in direction or op == "" and "≤" in direction:
+            met = actual[1] <= target[1]
+        elif op in ("≥", ">", "＞", "=", "") and "反向" not in direction:
+            met = actual[1] >= target[1] if op != "=" else actual[1] == target[1]
+    if met is not True or score.value is None or weight.value is None or score.unit != weight.unit:
+        return
+    if score.value >= weight.value:
+        outcome.verify("score.met", score, weight)
+        return
+    outcome.findings.append(
+        Finding(
+            kind="target", rule="score.met", severity="warning",
+            start=score.start, end=score.end, text=score.text,
+            message=(
+                f"“{label}”实际 {actual_text} 已达到指标值 {target_text}，按“完成指标值的记该指标全部分值”应得 "
+                f"{weight.text} 分，表中为 {score.text}；如有扣分理由请在表中写明。"
+            ),
+            expected=weight.text, found=score.text,
+            related=[Span(weight.start, weight.end, weight.text)],
         )  # fmt: skip
     )
 
