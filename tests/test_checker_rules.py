@@ -321,3 +321,18 @@ def test_a_rate_of_the_base_stated_right_before_it() -> None:
     assert error.expected == "21.5%"
     # the budget is the rate's base, not the amount a change is of
     assert not errors(check_report("收入累计24627万元，为年初预算60999万元的40.4%，比上年减收1070万元，下降4.2%。"))
+
+
+def test_numbered_lines_after_a_count_are_counted() -> None:
+    text = "重点工作包括以下{}个方面：\n1．强化经济管理；\n2．促进投资；\n3．建设产业体系。\n全年完成情况良好。"
+    assert not errors(check_report(text.format("3")))
+    (error,) = errors(check_report(text.format("4")), "list.count")
+    assert error.expected == "3"
+
+
+def test_a_met_indicator_scored_below_its_weight_is_a_warning() -> None:
+    table = "三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分\n验收合格率 | 20 | 100% | 100% | {}\n满意度 | 10 | ≥95% | 96% | 10\n"
+    assert not check_report(table.format("20")).findings
+    report = check_report(table.format("18"))
+    (warning,) = [f for f in report.findings if f.rule == "score.met"]
+    assert warning.severity == "warning" and warning.expected == "20" and not errors(report)

@@ -10,7 +10,7 @@ from assistant.checks.coverage import Coverage
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, sort_findings
 from assistant.checks.growth import check_growth
-from assistant.checks.lists import check_lists
+from assistant.checks.lists import check_lists, check_numbered_lists
 from assistant.checks.rates import check_named_base_rates, check_rates
 from assistant.checks.score_rules import check_score_tables
 from assistant.checks.shares import check_shares
@@ -65,6 +65,7 @@ def check_report(
     findings += check_named_base_rates(draft)
     findings += check_growth(draft, table)
     findings += check_lists(draft)
+    findings += check_numbered_lists(draft)
     if table is not None:
         findings += check_against_data(draft, table)
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
+from assistant.document.numbers import parse_chinese
 from assistant.lexicon import pattern
 
 _TRIGGER = pattern(r"(?:{list.trigger})[：:]?")
@@ -180,3 +181,52 @@ class _Tail:
         between = self.filled_before[after_last - 1] - self.filled_before[first]
         trailing = self.separators[after_last - 1] + 1 < end  # and after the last
         return leading + between + trailing
+
+
+_NUMBERED_HEAD = re.compile(r"(?:以下|如下|下列)?(?P<n>[0-9０-９]+|[一二两三四五六七八九十]+)(?:个|项|条|类|点)(?:方面|任务|工作|问题|措施|内容|部分)?[：:]\s*$")
+_NUMBERED_ITEM = re.compile(r"^\s*(?:[（(])?(?P<k>\d{1,2})(?:[）)]|[.．、](?!\d))")
+
+
+def check_numbered_lists(draft: Draft) -> list[Finding]:
+    """list.count for a count that ends its line with "：" and the numbered lines that follow it ("包括以下8个方面：",
+    then "1．…" … "9．…"): the lines numbered 1, 2, 3 … in a row are what it counts."""
+    findings: list[Finding] = []
+    text = draft.text
+    lines = text.split("\n")
+    offsets, at = [], 0
+    for line in lines:
+        offsets.append(at)
+        at += len(line) + 1
+    for n, line in enumerate(lines[:-1]):
+        head = _NUMBERED_HEAD.search(line)
+        if head is None:
+            continue
+        raw = head.group("n")
+        stated = int(raw) if raw.isdigit() else parse_chinese(raw.replace("两", "二"))
+        if not stated:
+            continue
+        items, expected_next = 0, 1
+        for following in lines[n + 1 :]:
+            match = _NUMBERED_ITEM.match(following)
+            if match is None or int(match.group("k")) != expected_next:
+                break
+            items += 1
+            expected_next += 1
+        if items < 2:
+            continue
+        start = offsets[n] + head.start("n")
+        end = offsets[n] + head.end("n") + 1
+        if items == stated:
+            k = draft.index_at(start)
+            if k is not None:
+                draft.verify("list.count", k)
+            continue
+        findings.append(
+            Finding(
+                kind="count", rule="list.count", severity="error",
+                start=start, end=end, text=text[start:end],
+                message=f"文中称{text[start:end]}，随后按序号列出了 {items} 项（1—{items}）。",
+                expected=str(items), found=raw,
+            )  # fmt: skip
+        )
+    return findings

@@ -75,7 +75,9 @@ def check_table_text(draft: Draft, views: list[TableView], outcome: TableOutcome
         if _COMPARATIVE.search(draft.prefix(i)):
             continue  # "高于…3.0%" compares, it does not restate a cell
         group_start = draft.group_start(figure.start)
-        anchor = _anchor(draft, i, group_start)
+        # a rate or a change belongs to the amount before it; an amount with its own name is its own
+        own = figure.is_money and not re.search(r"增|减|降|变动", draft.prefix(i))
+        anchor = None if own else _anchor(draft, i, group_start)
         found = _row_for(views, subject, draft.subject(anchor) if anchor is not None else "")
         if found is None:
             continue
