@@ -18,15 +18,13 @@ from assistant.checks.document import Draft
 from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.checks.same_base import check_same_base, relative_base
-from assistant.checks.stated_shares import Share, find_shares, stated_base
+from assistant.checks.stated_shares import A_CHANGE, Share, find_shares, stated_base
 from assistant.checks.table import FiguresTable
-from assistant.lexicon import pattern
 
 _OWNER_SUFFIX = re.compile(
     r"(?:局|院|委|办|中心|站|所|校|县|市|区|镇|乡|部门|单位|公司|(?:19|20)\d{2}年度?|本年|全年)$"
 )
 _OWNER_SUFFIX_LONGEST = 6  # "2023年度"
-_A_CHANGE = pattern(r"(?:{change.up|change.down})了?(?:为|达)?\s*$")
 
 
 AMBIGUOUS = -1  # a name that several different amounts of the text carry
@@ -38,7 +36,7 @@ def _amounts_by_name(draft: Draft) -> dict[str, int]:
     vocab = vocabulary()
     found: dict[str, int] = {}
     for j, figure in enumerate(draft.figures):
-        if figure.exact and (figure.is_money or figure.is_count) and not draft.search(_A_CHANGE, j):
+        if figure.exact and (figure.is_money or figure.is_count) and not draft.search(A_CHANGE, j):
             stated = stated_base(draft, j)
             name = vocab.canonical(stated.group("base").strip() if stated else draft.subject(j))
             first = found.get(name)

@@ -29,7 +29,8 @@ _SHARE = re.compile(
 )
 # the words that open a list of the parts of the amount before them
 _LIST_HEAD = pattern(r"(?:{list.head})[：:]?")
-_A_CHANGE = pattern(r"(?:{change.up|change.down})了?(?:为|达)?\s*$")
+A_CHANGE = pattern(  # a figure that is an amount of change ("比上年增加X")
+    r"(?:{change.up|change.down})了?(?:为|达)?\s*$")
 _LEAD_SPLIT = "，,；;：:"
 _LEAD_SPLIT_RE = re.compile(f"[{_LEAD_SPLIT}]")
 _OWN_LEAD = re.compile(r"(?:其中|并|且|而|均)?[，,；;：:\s]*")  # used at the start of a lead only
@@ -158,7 +159,7 @@ def _list_head_share(draft: Draft, i: int) -> Share | None:
             break
         if candidate.end > head.start():
             continue
-        if candidate.is_percent or draft.in_parentheses(j) or draft.search(_A_CHANGE, j):
+        if candidate.is_percent or draft.in_parentheses(j) or draft.search(A_CHANGE, j):
             continue  # a change or a bracketed figure is never the whole a list opens with
         whole_index = j
         break
