@@ -191,6 +191,39 @@ def test_a_list_that_says_how_many_parts_it_has_is_complete() -> None:
     assert errors(check_report(text.format("2871")), "parts.sum")
 
 
+def test_a_list_whose_whole_the_sentence_before_states() -> None:
+    # "其中，" opening a sentence: the whole is the one amount of the sentence before
+    text = "某市本年财政支出{}亿元，比上年增长6.2%。其中，市级支出512.0亿元，区县支出274.4亿元。"
+    assert not errors(check_report(text.format("786.4")))
+    (error,) = errors(check_report(text.format("768.4")), "parts.sum")
+    assert error.expected == "786.4亿元"
+    # "X中，": the whole is the latest amount named X; parts of X never exceed it
+    held = "“三公”经费决算1800万元，其中公务用车购置及运行维护费900万元。公务用车购置及运行维护费中，购置费300万元；运行维护费{}万元。"
+    assert not errors(check_report(held.format("600")))
+    assert errors(check_report(held.format("660")), "parts.sum")
+    # with the same name nowhere before, no verdict
+    assert not errors(check_report("公务用车购置及运行维护费中，购置费300万元；运行维护费660万元。"))
+
+
+def test_a_list_with_one_item_per_line_after_its_head() -> None:
+    text = (
+        "本级“三公”经费预算共{}万元，比上年减少20万元。其中：\n"
+        "公务接待费120万元，比上年减少10万元；\n因公出国（境）经费30万元，与上年持平；\n"
+        "公务用车购置费200万元；\n公务用车运行维护费450万元，比上年减少10万元。"
+    )
+    assert not errors(check_report(text.format("800")))
+    (error,) = errors(check_report(text.format("880")), "parts.sum")
+    assert error.expected == "800万元"
+
+
+def test_a_list_ending_with_a_catch_all_item_is_complete() -> None:
+    text = "调入资金{}亿元，其中从政府性基金调入1.60亿元，从国有资本经营预算调入0.25亿元，其他调入0.15亿元。"
+    assert not errors(check_report(text.format("2.00")))
+    assert errors(check_report(text.format("2.40")), "parts.sum")
+    # without a catch-all item the list may be partial: no verdict on a shortfall
+    assert not errors(check_report("调入资金2.40亿元，其中从政府性基金调入1.60亿元，从国有资本经营预算调入0.25亿元。"))
+
+
 def test_a_list_of_income_parts_ends_at_a_spending() -> None:
     text = "全市一般公共预算收入137.78亿元，其中税收收入87.75亿元、非税收入50.03亿元，全市一般公共预算支出538.59亿元。"
     assert not errors(check_report(text))

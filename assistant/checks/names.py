@@ -24,7 +24,8 @@ class Vocabulary:
     variants_of: dict[
         str, tuple[str, ...]
     ]  # canonical -> normalized variants (canonical included), longest first
-    decompositions: dict[str, tuple[str, ...]]  # canonical whole -> canonical parts
+    # canonical whole -> its complete decompositions (each a tuple of canonical parts)
+    decompositions: dict[str, tuple[tuple[str, ...], ...]]
     lower_is_better: tuple[str, ...]
 
     def canonical(self, name: str) -> str:
@@ -36,7 +37,11 @@ class Vocabulary:
         return self.variants_of.get(canonical, (canonical,))
 
     def disjoint(self, a: str, b: str) -> bool:
-        return a != b and any(a in members and b in members for members in self.decompositions.values())
+        return a != b and any(a in members and b in members for members in self.all_members())
+
+    def all_members(self) -> list[tuple[str, ...]]:
+        """Every decomposition's parts, of every whole."""
+        return [members for alternatives in self.decompositions.values() for members in alternatives]
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +56,14 @@ def vocabulary() -> Vocabulary:
         for name in names:
             canonical_of[name] = normalize(canonical)
         variants_of[normalize(canonical)] = tuple(sorted(names, key=len, reverse=True))
+    def name(raw_name: str) -> str:
+        return canonical_of.get(normalize(raw_name), normalize(raw_name))
+
     decompositions = {
-        canonical_of.get(normalize(w), normalize(w)): tuple(
-            canonical_of.get(normalize(p), normalize(p)) for p in parts
+        name(w): tuple(
+            tuple(name(p) for p in alternative)
+            # one decomposition ([A, B]) or several alternatives ([[A, B], [A, C, D]])
+            for alternative in (parts if parts and isinstance(parts[0], list) else [parts])
         )
         for w, parts in raw["decompositions"].items()
     }

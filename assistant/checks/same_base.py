@@ -147,7 +147,7 @@ def _complete_set(members: list[Share]) -> list[Share] | None:
     """Shares covering every part of one known decomposition of their base, once each."""
     vocab = vocabulary()
     base = vocab.canonical(members[0].base)
-    for whole, parts in vocab.decompositions.items():
+    for whole, parts in ((w, m) for w, alternatives in vocab.decompositions.items() for m in alternatives):
         if not any(variant in base for variant in vocab.variants(whole)):
             continue
         chosen: dict[str, Share] = {}

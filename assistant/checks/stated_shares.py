@@ -54,7 +54,7 @@ def stated_base(draft: Draft, j: int) -> re.Match[str] | None:
 def component(name: str) -> str | None:
     """The decomposition member a part's name refers to (基本支出决算数 refers to 基本支出), if any."""
     vocab = vocabulary()
-    for members in vocab.decompositions.values():
+    for members in vocab.all_members():
         for member in members:
             if any(variant in name for variant in vocab.variants(member)):
                 return member
@@ -309,7 +309,7 @@ class _Stretch:
         lo, hi = self._normalized_at(own_start), self._normalized_at(own_end)
         if hi - lo <= max(map(len, vocab.canonical_of), default=0):  # may be an alias: read it as a name
             return component(vocab.canonical(self.normalized[lo:hi]))
-        for members in vocab.decompositions.values():  # longer than any alias: it is its own canonical name
+        for members in vocab.all_members():  # longer than any alias: it is its own canonical name
             for member in members:
                 for variant in vocab.variants(member):
                     if variant not in self.first_end:

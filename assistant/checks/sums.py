@@ -48,9 +48,11 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
         wholes = [_whole_before(draft, sentence_index, mark.start()) for mark in marks]
         for n, mark in enumerate(marks):
             whole_index = wholes[n]
+            if whole_index is None and n == 0:
+                carried = _carried_whole(draft, sentence_index)
+                whole_index = carried[0] if carried else None
             if whole_index is None:
                 continue
-            whole = draft.figures[whole_index]
             limit = marks[n + 1].start() if n + 1 < len(marks) else sentence.end
             in_scope = range(
                 draft.first_figure_from(mark.end(), sentence_index),
@@ -58,25 +60,112 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
             )
             # the next 其中's whole is not a part of this one
             next_whole = wholes[n + 1] if n + 1 < len(marks) else None
-            # the list ends before a figure its words take out of it ("加上转移性收入…", "收入合计…")
-            ends = [i for i in in_scope if draft.search(_LIST_END, i) or _other_flow(draft, whole_index, i)]
-            if ends:
-                in_scope = range(in_scope.start, ends[0])
-            parts = [
-                i for i in in_scope
-                if i != next_whole and draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i)
-                and draft.subject(i) and not draft.search(_CHANGE, i) and not draft.search(_PER_UNIT, i)
-                and not draft.is_rate_base(i)
-            ]  # fmt: skip
-            if not parts:
-                continue
-            if any(not draft.figures[i].exact for i in parts):
-                continue
-            if whole.is_count:
-                findings.extend(_subset(draft, whole_index, parts))
-            elif whole.is_money or whole.dimension == "score" or whole.dimension.startswith("measure:"):
-                findings.extend(_part_sum(draft, whole_index, parts, vocab))
+            if not in_scope and n + 1 == len(marks) and _ends_sentence(draft, mark.end(), sentence.end):
+                # "…共3932万元。其中：" with one item per line after it
+                parts = _item_lines(draft, sentence_index, whole_index)
+            else:
+                parts = _parts_in(draft, whole_index, in_scope, next_whole)
+            findings.extend(_judge_parts(draft, whole_index, parts, vocab))
+        if not marks:
+            carried = _carried_whole(draft, sentence_index)
+            if carried is not None:
+                whole_index, opening = carried
+                in_scope = range(
+                    draft.first_figure_from(opening, sentence_index),
+                    draft.first_figure_from(sentence.end, sentence_index),
+                )
+                parts = _parts_in(draft, whole_index, in_scope, None)
+                findings.extend(_judge_parts(draft, whole_index, parts, vocab))
     return findings
+
+
+def _parts_in(draft: Draft, whole_index: int, in_scope: range, next_whole: int | None) -> list[int]:
+    """The figures of ``in_scope`` that are parts of the whole: same dimension, named, not a change, not an
+    average, not in brackets; the list ends before a figure its words take out of it ("加上转移性收入…",
+    "收入合计…") or one of the opposite flow."""
+    whole = draft.figures[whole_index]
+    ends = [i for i in in_scope if draft.search(_LIST_END, i) or _other_flow(draft, whole_index, i)]
+    if ends:
+        in_scope = range(in_scope.start, ends[0])
+    return [
+        i for i in in_scope
+        if i != next_whole and draft.figures[i].dimension == whole.dimension and not draft.in_parentheses(i)
+        and draft.subject(i) and not draft.search(_CHANGE, i) and not draft.search(_PER_UNIT, i)
+        and not draft.is_rate_base(i)
+    ]  # fmt: skip
+
+
+def _judge_parts(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[Finding]:
+    whole = draft.figures[whole_index]
+    if not parts or any(not draft.figures[i].exact for i in parts):
+        return []
+    if whole.is_count:
+        return _subset(draft, whole_index, parts)
+    if whole.is_money or whole.dimension == "score" or whole.dimension.startswith("measure:"):
+        return _part_sum(draft, whole_index, parts, vocab)
+    return []
+
+
+_SENTENCE_TAIL = re.compile(r"[\s：:]*$")
+_ITEM_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])?\s*")
+_CLAUSE_OPEN = pattern(r"\s*(?:{list.open})[，,：:]\s*")
+_HOLDER_OPEN = re.compile(r"\s*(?P<name>[^，,；;：:。\d]{2,24}?)中[，,：:]\s*")
+
+
+def _ends_sentence(draft: Draft, position: int, end: int) -> bool:
+    return _SENTENCE_TAIL.fullmatch(draft.text, position, end) is not None
+
+
+def _item_lines(draft: Draft, sentence_index: int, whole_index: int) -> list[int]:
+    """The first figure of each line of a list that a head ending its sentence opens ("其中：" then
+    "公务接待费638万元，…；" per line): the lines that start with a name and a figure, up to the one that
+    ends with 。."""
+    whole = draft.figures[whole_index]
+    parts: list[int] = []
+    for k in range(sentence_index + 1, len(draft.sentences)):
+        indexes = draft.figures_in(k)
+        sentence = draft.sentences[k]
+        if not indexes:
+            break
+        first = indexes[0]
+        head = _ITEM_NUMBER.sub("", draft.text[sentence.start : draft.figures[first].start])
+        if not head or any(mark in head for mark in "，,；;。：:"):
+            break
+        candidates = _parts_in(draft, whole_index, range(first, first + 1), None)
+        if not candidates or draft.figures[first].dimension != whole.dimension:
+            break
+        parts.append(first)
+        if draft.text[sentence.start : sentence.end].rstrip().endswith("。"):
+            break
+    return parts if len(parts) >= 2 else []
+
+
+def _carried_whole(draft: Draft, sentence_index: int) -> tuple[int, int] | None:
+    """A list whose whole an earlier sentence states: "X 1768.4亿元。其中，A…，B…" (the whole is the one
+    amount of the sentence before) or "X中，A…，B…" (the whole is the latest amount named X). Returns the
+    whole and where the parts start."""
+    if sentence_index == 0:
+        return None
+    sentence = draft.sentences[sentence_index]
+    opening = _CLAUSE_OPEN.match(draft.text, sentence.start, sentence.end)
+    if opening:
+        previous = [
+            i for i in draft.memo(_whole_candidates, sentence_index - 1)[0] if draft.figures[i].is_money
+        ]
+        return (previous[0], opening.end()) if len(previous) == 1 else None
+    holder = _HOLDER_OPEN.match(draft.text, sentence.start, sentence.end)
+    if not holder:
+        return None
+    vocab = vocabulary()
+    name = vocab.canonical(holder.group("name"))
+    for k in range(sentence_index - 1, max(-1, sentence_index - 4), -1):
+        named = [
+            i for i in draft.memo(_whole_candidates, k)[0]
+            if draft.figures[i].is_money and vocab.canonical(draft.subject(i)) == name
+        ]  # fmt: skip
+        if named:
+            return named[-1], holder.end()
+    return None
 
 
 def _subset(draft: Draft, whole_index: int, parts: list[int]) -> list[Finding]:
@@ -113,23 +202,27 @@ def _component(name: str, members: tuple[str, ...], vocab) -> str | None:
     return None
 
 
-def _whole_reading(draft: Draft, whole_index: int) -> tuple[tuple[str, ...], bool]:
-    """The decomposition the whole's subject names and whether it names a score total (read once per whole:
+def _whole_reading(draft: Draft, whole_index: int) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The decompositions the whole's subject names and whether it names a score total (read once per whole:
     many 其中 can follow one whole)."""
     vocab = vocabulary()
     subject = draft.subject(whole_index)
-    decomposition = vocab.decompositions.get(_match_decomposition(vocab.canonical(subject), vocab) or "", ())
-    return decomposition, bool(_SCORE_TOTAL.search(subject))
+    decompositions = vocab.decompositions.get(_match_decomposition(vocab.canonical(subject), vocab) or "", ())
+    return decompositions, bool(_SCORE_TOTAL.search(subject))
 
 
 def _part_sum(draft: Draft, whole_index: int, parts: list[int], vocab) -> list[Finding]:
     whole = draft.figures[whole_index]
     whole_subject = draft.subject(whole_index)
-    decomposition, score_total = draft.memo(_whole_reading, whole_index)
-    components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
-    complete = bool(decomposition) and None not in components and set(components) == set(decomposition)
-    complete = complete and len(components) == len(decomposition)
+    decompositions, score_total = draft.memo(_whole_reading, whole_index)
+    complete = False
+    for decomposition in decompositions:
+        components = [_component(vocab.canonical(draft.subject(i)), decomposition, vocab) for i in parts]
+        complete = complete or (
+            None not in components and set(components) == set(decomposition) and len(components) == len(decomposition)
+        )
     complete = complete or _levels(draft, parts) or _stated_complete(draft, whole_index, parts)
+    complete = complete or (len(parts) >= 2 and bool(_REST.match(draft.subject(parts[-1]))))
     if whole.dimension == "score" and score_total:
         complete = True
     total = Interval.exact(whole.value * 0)
@@ -173,6 +266,7 @@ _COUNTED_COMPLETE = pattern(r"(?:由|分为|包括)?(?P<n>[一二两三四五六
 _STATED_COMPLETE = pattern(r"由.{0,20}(?:构成|组成)|(?:{list.complete})[：:]")
 
 
+_REST = pattern(r"^(?:{list.rest})")
 _FLOW_IN = pattern(r"{flow.in}")
 _FLOW_OUT = pattern(r"{flow.out}")
 
