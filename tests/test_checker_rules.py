@@ -178,6 +178,37 @@ def test_a_stated_sum_with_jia_shang() -> None:
     assert error.expected == "196.3亿元"
 
 
+def test_stated_sums_with_continued_terms_other_groups_and_balances() -> None:
+    # terms joined by commas after one 加 ("加上级补助收入a，下级上解收入b，…，收入总计c")
+    listed = "本级收入1000万元，加上级补助收入400万元，上年结转收入60万元，调入资金40万元，收入总计{}万元。"
+    assert not errors(check_report(listed.format("1500")))
+    (error,) = errors(check_report(listed.format("1460")), "parts.added")
+    assert error.expected == "1500万元"
+    # a 其中 list before "；加上" is skipped: the first term is its whole
+    grouped = "基金收入130.2亿元，同比增长8.3%，其中土地出让收入125.6亿元；加上转移性收入33.8亿元，收入合计{}亿元。"
+    assert not errors(check_report(grouped.format("164.0")))
+    assert errors(check_report(grouped.format("146.0")), "parts.added")
+    # a balance after a subtraction; a chain opening a sentence takes the one amount of the sentence before
+    balance = "上年结余0.10亿元，加总收入13.83亿元，减总支出13.60亿元，年末结余{}亿元。"
+    assert not errors(check_report(balance.format("0.33")))
+    assert errors(check_report(balance.format("0.23")), "parts.added")
+    carried = "本次下达资金7909万元。加上此前提前下达的78247万元，全省累计下达资金{}万元。"
+    assert not errors(check_report(carried.format("86156")))
+    assert errors(check_report(carried.format("86165")), "parts.added")
+    # two sums in one sentence: the second starts after the first's total
+    two = "基金收入0万元，加上年结余收入400万元、上级补助收入(其中国债70万元)1100万元和债务收入300万元，收入合计1800万元；基金支出800万元，调出资金180万元，支出合计980万元。"
+    assert not errors(check_report(two))
+
+
+def test_a_difference_named_by_the_amounts_it_takes() -> None:
+    text = "全省收入总量4746.7亿元，支出总量4528.3亿元，收入总量减去支出总量后，结转资金{}亿元。"
+    assert not errors(check_report(text.format("218.4")))
+    (error,) = errors(check_report(text.format("281.4")), "parts.difference")
+    assert error.expected == "218.4亿元"
+    # a name stated nowhere before: no verdict
+    assert not errors(check_report("支出总量4528.3亿元，收入总量减去支出总量后，结转资金281.4亿元。"))
+
+
 def test_a_total_split_by_government_level_is_complete() -> None:
     text = "全市一般公共预算支出{}亿元，其中市本级支出417.7亿元，区级支出607.8亿元。"
     assert not errors(check_report(text.format("1025.5")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.checks.added import check_added, check_named_difference
 from assistant.checks.against_data import check_against_data
 from assistant.checks.coverage import Coverage
 from assistant.checks.document import Draft
@@ -14,7 +15,7 @@ from assistant.checks.lists import check_lists, check_numbered_lists
 from assistant.checks.rates import check_named_base_rates, check_rates
 from assistant.checks.score_rules import check_score_tables
 from assistant.checks.shares import check_shares
-from assistant.checks.sums import check_added, check_wholes_and_parts
+from assistant.checks.sums import check_wholes_and_parts
 from assistant.checks.table import FiguresTable
 from assistant.checks.table_rules import check_tables
 from assistant.checks.table_text import check_table_text
@@ -60,6 +61,7 @@ def check_report(
             draft.verify(rule, i)
     findings += check_wholes_and_parts(draft)
     findings += check_added(draft)
+    findings += check_named_difference(draft)
     findings += check_shares(draft, table)
     findings += check_rates(draft)
     findings += check_named_base_rates(draft)

@@ -19,6 +19,7 @@ RULES: dict[str, Rule] = {
         Rule("parts.sum", "part_sum", "分项之和与总数"),
         Rule("parts.subset", "subset", "部分不大于整体"),
         Rule("parts.added", "part_sum", "“加上……合计”的加总"),
+        Rule("parts.difference", "part_sum", "“A减去B后”的差额"),
         Rule("share.ratio", "ratio", "占比＝部分÷基数"),
         Rule("share.same_base", "ratio", "同一基数的各项占比"),
         Rule("share.sum", "share_sum", "完整分项的占比合计"),

@@ -54,6 +54,9 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
             if whole_index is None:
                 continue
             limit = marks[n + 1].start() if n + 1 < len(marks) else sentence.end
+            closing = _CLOSING_BRACKET.search(text, mark.end(), limit)
+            if closing and not _OPENING_BRACKET.search(text, mark.end(), closing.start()):
+                limit = closing.start()  # a 其中 inside brackets lists only what the brackets hold
             in_scope = range(
                 draft.first_figure_from(mark.end(), sentence_index),
                 draft.first_figure_from(limit, sentence_index),
@@ -267,6 +270,8 @@ _STATED_COMPLETE = pattern(r"由.{0,20}(?:构成|组成)|(?:{list.complete})[：
 
 
 _REST = pattern(r"^(?:{list.rest})")
+_CLOSING_BRACKET = re.compile(r"[）)]")
+_OPENING_BRACKET = re.compile(r"[（(]")
 _FLOW_IN = pattern(r"{flow.in}")
 _FLOW_OUT = pattern(r"{flow.out}")
 
@@ -304,69 +309,6 @@ def _stated_complete(draft: Draft, whole_index: int, parts: list[int]) -> bool:
         number = int(raw) if raw.isdigit() else parse_chinese(raw.replace("两", "二"))
         return number == len(parts)
     return False
-
-
-def check_added(draft: Draft) -> list[Finding]:
-    """parts.added: "A，加上B（，再加上C），合计X" states X = A + B + C (减去 / 扣除 take an amount away)."""
-    findings: list[Finding] = []
-    for i, total in enumerate(draft.figures):
-        if not total.exact or total.is_percent or not draft.search(_TOTAL_WORD, i):
-            continue
-        sentence = draft.sentence_of[i]
-        terms: list[tuple[int, int]] = []  # (figure index, sign)
-        j = i - 1
-        while j >= 0 and draft.sentence_of[j] == sentence:
-            figure = draft.figures[j]
-            if figure.dimension != total.dimension or draft.in_parentheses(j):
-                j -= 1
-                continue
-            prefix = draft.prefix(j)
-            if _ADD.search(prefix):
-                terms.append((j, 1))
-            elif _SUBTRACT.search(prefix):
-                terms.append((j, -1))
-            else:
-                if terms and figure.exact:
-                    terms.append((j, 1))
-                break
-            j -= 1
-        if len(terms) < 2 or terms[-1][0] != j or any(not draft.figures[k].exact for k, _ in terms):
-            continue
-        first = draft.figures[terms[-1][0]]
-        if draft.group_start(first.start) != draft.group_start(total.start):
-            continue  # the sum stays within one semicolon group (a 其中 list before "；加上" is not its first term)
-        terms.reverse()
-        interval = Interval.exact(total.value * 0)
-        for k, sign in terms:
-            part = Interval.of(draft.figures[k])
-            interval = interval + part if sign > 0 else interval - part
-        indexes = [k for k, _ in terms]
-        if interval.overlaps(Interval.of(total)):
-            draft.verify("parts.added", i, *indexes)
-            continue
-        involved = [total] + [draft.figures[k] for k in indexes]
-        exact = sum((draft.figures[k].value * sign for k, sign in terms), start=total.value * 0)
-        expression = "".join(
-            f"{'' if n == 0 else (' + ' if sign > 0 else ' − ')}{draft.figures[k].text}" for n, (k, sign) in enumerate(terms)
-        )
-        findings.append(
-            Finding(
-                kind="part_sum", rule="parts.added", severity="error",
-                start=total.start, end=total.end, text=total.text,
-                message=(
-                    f"文中写明{expression}，合计应为 {shared_unit_text(involved, exact)}，"
-                    f"文中写作 {total.text}，相差 {shared_unit_text(involved, abs(total.value - exact))}。"
-                ),
-                expected=shared_unit_text(involved, exact), found=total.text,
-                related=[Span(draft.figures[k].start, draft.figures[k].end, draft.figures[k].text) for k in indexes],
-            )  # fmt: skip
-        )
-    return findings
-
-
-_TOTAL_WORD = pattern(r"(?:合计|总计|共计)(?:为|达|是)?\s*$")
-_ADD = pattern(r"^\s*(?:{sum.add})")
-_SUBTRACT = pattern(r"^\s*(?:{sum.subtract})")
 
 
 def _match_decomposition(name: str, vocab) -> str | None:
