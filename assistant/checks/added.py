@@ -11,7 +11,7 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.lexicon import pattern
 
-# a total named right before its figure ("合计146.0亿元"), or a result word in its clause ("累计下达…资金")
+# a total named right before its figure ("合计a亿元"), or a result word in its clause ("累计下达…资金")
 _TOTAL_WORD = pattern(r"(?:{sum.total})(?:为|达|是)?\s*$")
 _RESULT_WORD = pattern(r"{sum.total}")
 _BALANCE_WORD = pattern(r"{sum.balance}")
@@ -115,7 +115,7 @@ def _terms(draft: Draft, i: int) -> list[tuple[int, int]] | None:
         if draft.search(_CHANGE, first) or not draft.figures[first].exact:
             return None
     elif _opens_sentence(draft, first_operator) and sentence > 0:
-        # "资金7909万元。加上此前下达的78247万元，累计…": the one amount of the sentence before
+        # "资金a万元。加上此前下达的b万元，累计…": the one amount of the sentence before
         previous = [
             j for j in _candidates(draft, sentence - 1, total.dimension, len(draft.figures))
             if not draft.search(_CHANGE, j) and draft.figures[j].exact
@@ -210,7 +210,7 @@ _NAMED_DIFFERENCE = pattern(
 
 
 def check_named_difference(draft: Draft) -> list[Finding]:
-    """parts.difference: "收入总量A，支出总量B，收入总量减去支出总量后，结转资金C" states C = A − B, where A and
+    """parts.difference: "X a，Y b，X减去Y后，Z c" states c = a − b, where a and
     B are the latest amounts, in this sentence or the one before, named as the text names them."""
     findings: list[Finding] = []
     vocab = vocabulary()

@@ -64,7 +64,7 @@ def check_wholes_and_parts(draft: Draft) -> list[Finding]:
             # the next 其中's whole is not a part of this one
             next_whole = wholes[n + 1] if n + 1 < len(marks) else None
             if not in_scope and n + 1 == len(marks) and _ends_sentence(draft, mark.end(), sentence.end):
-                # "…共3932万元。其中：" with one item per line after it
+                # "…共a万元。其中：" with one item per line after it
                 parts = _item_lines(draft, sentence_index, whole_index)
             else:
                 parts = _parts_in(draft, whole_index, in_scope, next_whole)
@@ -121,7 +121,7 @@ def _ends_sentence(draft: Draft, position: int, end: int) -> bool:
 
 def _item_lines(draft: Draft, sentence_index: int, whole_index: int) -> list[int]:
     """The first figure of each line of a list that a head ending its sentence opens ("其中：" then
-    "公务接待费638万元，…；" per line): the lines that start with a name and a figure, up to the one that
+    "公务接待费a万元，…；" per line): the lines that start with a name and a figure, up to the one that
     ends with 。."""
     whole = draft.figures[whole_index]
     parts: list[int] = []
@@ -144,7 +144,7 @@ def _item_lines(draft: Draft, sentence_index: int, whole_index: int) -> list[int
 
 
 def _carried_whole(draft: Draft, sentence_index: int) -> tuple[int, int] | None:
-    """A list whose whole an earlier sentence states: "X 1768.4亿元。其中，A…，B…" (the whole is the one
+    """A list whose whole an earlier sentence states: "X a亿元。其中，B…，C…" (the whole is the one
     amount of the sentence before) or "X中，A…，B…" (the whole is the latest amount named X). Returns the
     whole and where the parts start."""
     if sentence_index == 0:
