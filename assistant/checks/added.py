@@ -211,7 +211,7 @@ _NAMED_DIFFERENCE = pattern(
 
 def check_named_difference(draft: Draft) -> list[Finding]:
     """parts.difference: "X a，Y b，X减去Y后，Z c" states c = a − b, where a and
-    B are the latest amounts, in this sentence or the one before, named as the text names them."""
+    b are the latest amounts, in this sentence or the one before, named as the text names them."""
     findings: list[Finding] = []
     vocab = vocabulary()
     for sentence_index, sentence in enumerate(draft.sentences):
