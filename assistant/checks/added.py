@@ -4,6 +4,7 @@ names a difference of two amounts stated before (parts.difference)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from assistant.checks.arithmetic import Interval, shared_unit_text
 from assistant.checks.document import Draft
@@ -22,15 +23,17 @@ _AMONG = pattern(r"(?:{list.head})")
 _SENTENCE_OPEN = re.compile(r"[\s，,]*")
 
 
-_CLAUSE_START = re.compile(r"[，,；;：:。\n][^，,；;：:。\n]*$")
+_CLAUSE_MARK = re.compile(r"[，,；;：:。\n]")
 
 
 def _clause(draft: Draft, i: int) -> str:
     """The figure's clause before it, from the last clause mark (other figures in it, a quoted "两项", kept)."""
     sentence = draft.sentences[draft.sentence_of[i]]
-    before = draft.text[sentence.start : draft.figures[i].start]
-    found = _CLAUSE_START.search(before)
-    return before[found.start() + 1 :] if found else before
+    start = draft.figures[i].start
+    marks = draft.positions(_CLAUSE_MARK)
+    k = bisect_left(marks, start) - 1
+    cut = marks[k] + 1 if k >= 0 and marks[k] >= sentence.start else sentence.start
+    return draft.text[cut:start]
 
 
 def _sign(draft: Draft, j: int) -> int:
@@ -38,11 +41,19 @@ def _sign(draft: Draft, j: int) -> int:
     return 1 if _ADD.search(prefix) else -1 if _SUBTRACT.search(prefix) else 0
 
 
+# a stated sum has at most this many figures before its total (terms, and the figures between them)
+MAX_REACH = 24
+
+
 def _candidates(draft: Draft, sentence: int, dimension: str, before: int) -> list[int]:
+    """Figures of the sentence of this dimension, before figure ``before`` and at most MAX_REACH back."""
+    indexes = draft.figures_in(sentence)
+    if not indexes:
+        return []
+    stop = min(before, indexes[-1] + 1)
     return [
-        j for j in draft.figures_in(sentence)
-        if j < before and draft.figures[j].dimension == dimension and not draft.in_parentheses(j)
-        and not draft.figures[j].is_percent
+        j for j in range(max(indexes[0], stop - MAX_REACH), stop)
+        if draft.figures[j].dimension == dimension and not draft.in_parentheses(j) and not draft.figures[j].is_percent
     ]  # fmt: skip
 
 
