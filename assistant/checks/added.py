@@ -12,8 +12,7 @@ from assistant.checks.findings import Finding, Span
 from assistant.checks.names import vocabulary
 from assistant.lexicon import pattern
 
-# a total named right before its figure ("合计a亿元"), or a result word in its clause ("累计下达…资金")
-_TOTAL_WORD = pattern(r"(?:{sum.total})(?:为|达|是)?\s*$")
+# a result word in the total's clause ("合计a亿元", "累计下达…资金")
 _RESULT_WORD = pattern(r"{sum.total}")
 _BALANCE_WORD = pattern(r"{sum.balance}")
 _ADD = pattern(r"^\s*(?:{sum.add})")
@@ -150,7 +149,7 @@ def _is_total(draft: Draft, i: int, terms: list[tuple[int, int]]) -> bool:
     """Figure ``i`` names the result of the terms: a total word right before it, or a result word in its
     clause (a balance word only after a subtraction), and no further term of the sum after it."""
     prefix = _clause(draft, i)
-    named = bool(_TOTAL_WORD.search(prefix) or _RESULT_WORD.search(prefix))
+    named = bool(_RESULT_WORD.search(prefix))
     if not named and _BALANCE_WORD.search(prefix):
         named = any(sign < 0 for _, sign in terms)
     if not named:
